@@ -1,0 +1,50 @@
+# Hearth — the two commands: `make run` (the desktop app) and `make test` (every test).
+# Both set up what is missing first (Debian/Ubuntu packages, npm packages, test tools).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+HEARTH_BIN := target/debug/hearth
+WITH_SESSION := scripts/with-session.sh
+
+.PHONY: run test bench setup setup-test ui build lint test-rust test-ui test-e2e fmt clean-data
+
+## make run: set up if needed, build the UI and start the desktop app.
+run: setup ui
+	$(CARGO) run -p hearth
+
+## make test: formatting, lints, every Rust test, the frontend tests and the end-to-end tests.
+test: setup-test ui lint test-rust test-ui test-e2e
+
+## make bench: the benchmarks recorded in docs/benchmarks.md.
+bench: setup-test ui
+	$(CARGO) bench -p hearth-gateway
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+ui:
+	@npm run --silent build
+
+build: ui
+	$(CARGO) build -p hearth
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Rust tests run inside a private D-Bus session with an unlocked gnome-keyring, so keychain
+# tests use the real Secret Service.
+test-rust:
+	$(WITH_SESSION) $(CARGO) test --workspace
+
+test-ui:
+	npx vitest run
+
+test-e2e: build
+	$(WITH_SESSION) tests/.venv/bin/python -m pytest -q tests/e2e
+
+fmt:
+	$(CARGO) fmt --all

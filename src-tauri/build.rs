@@ -1,0 +1,13 @@
+//! Builds the Tauri context. Hearth's own IPC commands are listed here so that each one gets an
+//! `allow-*` permission and the window's capability can grant exactly the ones the UI uses.
+
+/// Every IPC command of the app; keep in sync with `desktop::commands::handler`.
+const COMMANDS: &[&str] = &["app_info"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to build the Tauri context");
+}

@@ -1,0 +1,45 @@
+//! Tracing set-up: human-readable logs to stderr (headless) and rotated files under `logs/`.
+
+use std::path::Path;
+
+/// Keeps the background log writer alive; drop it last.
+pub struct LogGuard {
+    _guard: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
+/// Installs the global subscriber. Files rotate daily and seven are kept. `RUST_LOG` overrides
+/// the default level (`info` for Hearth, `warn` for dependencies). Safe to call twice (the second
+/// call does nothing).
+pub fn init(logs_dir: &Path, to_stderr: bool) -> LogGuard {
+    use tracing_subscriber::prelude::*;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,hearth=info,hearth_gateway=info"));
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("hearth")
+        .filename_suffix("log")
+        .max_log_files(7)
+        .build(logs_dir)
+        .ok();
+    let (file_layer, guard) = match appender {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer);
+            (Some(layer), Some(guard))
+        }
+        None => (None, None),
+    };
+    let stderr_layer = to_stderr.then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_target(false)
+    });
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
+    LogGuard { _guard: guard }
+}

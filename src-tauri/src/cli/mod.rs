@@ -1,0 +1,92 @@
+//! The command line (clap): the headless face of the same gateway core. One file per
+//! subcommand group.
+
+mod serve;
+
+use clap::{Parser, Subcommand};
+use hearth_gateway::paths::DataDir;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Hearth: own the agent layer, rent the intelligence.
+#[derive(Debug, Parser)]
+#[command(name = "hearth", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory (default: $HEARTH_HOME, else the OS app-data dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands; none opens the desktop app.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway headless with the local API on loopback.
+    Serve(serve::ServeArgs),
+}
+
+/// Parses the command line and runs it; errors become one clear line on stderr.
+pub fn main() -> ExitCode {
+    // Everything Hearth writes (database, logs, exports) is private to the user.
+    #[cfg(unix)]
+    unsafe {
+        libc::umask(0o077);
+    }
+    let cli = Cli::parse();
+    let data_dir = match DataDir::resolve(cli.data_dir.as_deref()) {
+        Ok(dir) => dir,
+        Err(e) => return fail(&e.into()),
+    };
+    let result = match cli.command {
+        None => crate::desktop::run(data_dir),
+        Some(Command::Serve(args)) => serve::run(data_dir, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    }
+}
+
+/// Prints an error (with its causes on one line) and returns the failure exit code.
+fn fail(error: &anyhow::Error) -> ExitCode {
+    eprintln!("hearth: {}", error_line(error));
+    ExitCode::FAILURE
+}
+
+/// An error and its causes joined on one line.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// A multi-threaded Tokio runtime for headless commands.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn data_dir_is_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["hearth", "serve", "--data-dir", "/tmp/x"]).unwrap();
+        assert_eq!(cli.data_dir.as_deref(), Some(std::path::Path::new("/tmp/x")));
+    }
+}
