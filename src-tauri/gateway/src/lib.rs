@@ -12,6 +12,7 @@ pub mod logging;
 pub mod paths;
 pub mod providers;
 pub mod server;
+pub mod store;
 
 mod gateway;
 

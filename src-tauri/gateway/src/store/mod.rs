@@ -1,0 +1,291 @@
+//! The store: every conversation on disk in `hearth.db` (SQLite, WAL, FTS5), searchable,
+//! branchable, exportable and crash-safe.
+//!
+//! Invariant: the store is the only writer of `hearth.db`, and within a process one thread
+//! (see `writer.rs`) owns the read-write connection; every write is a closure sent to it, so
+//! writes are serialised and async callers only await a oneshot — the Tokio runtime is never
+//! blocked. Reads run on a small pool of read-only connections in `spawn_blocking`.
+//!
+//! Read first: `migrations.rs` (the schema list, append-only), `open.rs` (refusing foreign or
+//! newer files, crash recovery), `messages.rs` (the message tree). Other modules (the audit log)
+//! build on the generic [`Store::write`] / [`Store::read`] escape hatches and add their tables as
+//! new migrations.
+
+mod conversations;
+mod error;
+mod messages;
+pub mod migrations;
+mod open;
+mod streaming;
+mod title;
+mod writer;
+
+pub use conversations::{ConversationEntry, ListQuery, ListScope};
+pub use error::StoreError;
+pub use open::{APPLICATION_ID, TRASH_RETENTION_MS};
+pub use streaming::{Finish, FLUSH_INTERVAL};
+pub use title::auto_title;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use writer::Command;
+
+/// Read-only connections kept for reuse; more may be open at once, the extras are closed.
+const READER_POOL_SIZE: usize = 4;
+
+/// The conversation store. Cheap to clone; the writer thread stops when the last clone drops,
+/// after flushing pending streamed text.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    commands: Option<mpsc::Sender<Command>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    readers: Mutex<Vec<Connection>>,
+    _owner_lock: Option<std::fs::File>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `path`: refuses a file that is not a Hearth
+    /// database or has a newer schema (leaving it untouched), migrates, recovers interrupted
+    /// answers and purges the expired trash, then starts the writer thread.
+    ///
+    /// Blocking (file I/O and migrations): from async code call it in `spawn_blocking`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let opened = open::open_database(path)?;
+        let (commands, receiver) = mpsc::channel();
+        let writer = std::thread::Builder::new()
+            .name("hearth-store-writer".into())
+            .spawn(move || writer::run(opened.writer, receiver))
+            .map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                commands: Some(commands),
+                writer: Some(writer),
+                readers: Mutex::new(Vec::new()),
+                _owner_lock: opened.owner_lock,
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in one write transaction on the writer thread (committed if `f` returns `Ok`,
+    /// rolled back otherwise) and returns its result. Pending streamed text is flushed first.
+    pub async fn write<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.send(Command::Job(Box::new(move |conn| {
+            let _ = reply.send(in_transaction(conn, f));
+        })))?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// [`Store::write`] for synchronous callers (CLI, benches). Do not call it on a Tokio
+    /// runtime thread.
+    pub fn write_blocking<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (reply, answer) = mpsc::sync_channel(1);
+        self.send(Command::Job(Box::new(move |conn| {
+            let _ = reply.send(in_transaction(conn, f));
+        })))?;
+        answer.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` on a read-only connection in `spawn_blocking` and returns its result. Sees every
+    /// write that completed before the call (not streamed text still buffered; see
+    /// [`Store::flush`]).
+    pub async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read_blocking(f))
+            .await
+            .map_err(|_| StoreError::Closed)?
+    }
+
+    /// [`Store::read`] for synchronous callers. Do not call it on a Tokio runtime thread.
+    pub fn read_blocking<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<R, StoreError>,
+    {
+        let pooled = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => open::open_reader(&self.inner.path)?,
+        };
+        let result = f(&conn);
+        let mut readers = self
+            .inner
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if readers.len() < READER_POOL_SIZE {
+            readers.push(conn);
+        }
+        result
+    }
+
+    fn send(&self, command: Command) -> Result<(), StoreError> {
+        self.inner
+            .commands
+            .as_ref()
+            .ok_or(StoreError::Closed)?
+            .send(command)
+            .map_err(|_| StoreError::Closed)
+    }
+}
+
+fn in_transaction<R>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction) -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = f(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the channel makes the writer flush what is pending and stop.
+        self.commands.take();
+        if let Some(writer) = self.writer.take() {
+            if writer.join().is_err() {
+                tracing::error!("the store writer thread panicked");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn write_and_read_escape_hatches_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hearth.db")).unwrap();
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "CREATE TABLE scratch (v INTEGER); INSERT INTO scratch VALUES (7);",
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let value: i64 = store
+            .read(|conn| Ok(conn.query_row("SELECT v FROM scratch", [], |r| r.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(value, 7);
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_is_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hearth.db")).unwrap();
+        let result: Result<(), StoreError> = store
+            .write(|tx| {
+                tx.execute_batch("CREATE TABLE scratch (v INTEGER)")?;
+                Err(StoreError::Closed)
+            })
+            .await;
+        assert!(matches!(result, Err(StoreError::Closed)));
+        let tables: i64 = store
+            .read(|conn| {
+                Ok(conn.query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'scratch'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(tables, 0);
+    }
+
+    #[test]
+    fn blocking_variants_work_without_a_runtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hearth.db")).unwrap();
+        let n = store
+            .write_blocking(|tx| {
+                Ok(tx.execute(
+                    "INSERT INTO conversations (id, created_at, updated_at) VALUES ('c', 1, 1)",
+                    [],
+                )?)
+            })
+            .unwrap();
+        assert_eq!(n, 1);
+        let count: i64 = store
+            .read_blocking(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(count, 1);
+    }
+
+    #[tokio::test]
+    async fn readers_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hearth.db")).unwrap();
+        let result = store
+            .read(|conn| Ok(conn.execute("DELETE FROM conversations", [])?))
+            .await;
+        assert!(matches!(result, Err(StoreError::Sqlite(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_file_is_private_and_in_wal_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/hearth.db");
+        let store = Store::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let journal: String = store
+            .read_blocking(|conn| Ok(conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        let version: i64 = store
+            .read_blocking(|conn| Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(version as usize, migrations::latest_version());
+    }
+}
