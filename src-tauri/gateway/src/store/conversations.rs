@@ -281,3 +281,158 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<ConversationEntry> {
         message_count: row.get::<_, i64>(8)?.try_into().unwrap_or(0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{one_exchange, temp_store};
+    use super::*;
+
+    fn ids(entries: &[ConversationEntry]) -> Vec<&str> {
+        entries.iter().map(|e| e.conversation.id.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn list_is_paged_newest_first_with_pinned_first() {
+        let (_dir, store) = temp_store();
+        let (a, _, _) = one_exchange(&store, "a", "a").await;
+        let (b, _, _) = one_exchange(&store, "b", "b").await;
+        let (c, _, _) = one_exchange(&store, "c", "c").await;
+        let all = store
+            .list_conversations(ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(ids(&all), [c.as_str(), b.as_str(), a.as_str()]);
+        store.set_pinned(&a, true).await.unwrap();
+        let pinned_first = store
+            .list_conversations(ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(ids(&pinned_first), [a.as_str(), c.as_str(), b.as_str()]);
+        let unpinned_order = store
+            .list_conversations(ListQuery {
+                pinned_first: false,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids(&unpinned_order)[0], c.as_str());
+        let page = store
+            .list_conversations(ListQuery {
+                limit: 1,
+                offset: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(ids(&page), [c.as_str()]);
+    }
+
+    #[tokio::test]
+    async fn archive_and_trash_hide_conversations_until_restored() {
+        let (_dir, store) = temp_store();
+        let (a, _, _) = one_exchange(&store, "a", "a").await;
+        let (b, _, _) = one_exchange(&store, "b", "b").await;
+        store.set_archived(&a, true).await.unwrap();
+        store.trash_conversation(&b).await.unwrap();
+        let active = store
+            .list_conversations(ListQuery::default())
+            .await
+            .unwrap();
+        assert!(active.is_empty());
+        let scope = |scope| ListQuery {
+            scope,
+            ..Default::default()
+        };
+        let archived = store
+            .list_conversations(scope(ListScope::Archived))
+            .await
+            .unwrap();
+        assert_eq!(ids(&archived), [a.as_str()]);
+        let trash = store
+            .list_conversations(scope(ListScope::Trash))
+            .await
+            .unwrap();
+        assert_eq!(ids(&trash), [b.as_str()]);
+        assert!(trash[0].deleted_at.is_some());
+        store.restore_conversation(&b).await.unwrap();
+        let active = store
+            .list_conversations(ListQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(ids(&active), [b.as_str()]);
+    }
+
+    #[tokio::test]
+    async fn expired_trash_is_purged_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        let store = crate::store::Store::open(&path).unwrap();
+        let (old, _, _) = one_exchange(&store, "old", "x").await;
+        let (recent, _, _) = one_exchange(&store, "recent", "y").await;
+        let long_ago = now_ms() - crate::store::TRASH_RETENTION_MS - 1000;
+        let (o, r) = (old.clone(), recent.clone());
+        store
+            .write(move |tx| {
+                tx.execute(
+                    "UPDATE conversations SET deleted_at = ?2 WHERE id = ?1",
+                    params![o, long_ago],
+                )?;
+                tx.execute(
+                    "UPDATE conversations SET deleted_at = ?2 WHERE id = ?1",
+                    params![r, now_ms()],
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        drop(store);
+        let store = crate::store::Store::open(&path).unwrap();
+        assert!(matches!(
+            store.conversation(&old).await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
+        let messages: i64 = store
+            .read(move |conn| {
+                Ok(conn.query_row(
+                    "SELECT count(*) FROM messages WHERE conversation_id = ?1",
+                    [old],
+                    |r| r.get(0),
+                )?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(messages, 0, "messages go with their conversation");
+        assert!(store
+            .conversation(&recent)
+            .await
+            .unwrap()
+            .deleted_at
+            .is_some());
+    }
+
+    #[tokio::test]
+    async fn rename_and_prefix_resolution() {
+        let (_dir, store) = temp_store();
+        let (a, _, _) = one_exchange(&store, "a question", "x").await;
+        store.rename_conversation(&a, "  My chat ").await.unwrap();
+        assert_eq!(
+            store.conversation(&a).await.unwrap().conversation.title,
+            "My chat"
+        );
+        assert_eq!(store.resolve_conversation_id(&a[..13]).await.unwrap(), a);
+        assert!(matches!(
+            store.resolve_conversation_id("zzz").await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
+        let (_b, _, _) = one_exchange(&store, "b", "x").await;
+        // Two UUID v7 ids made in the same millisecond range share their first characters.
+        assert!(matches!(
+            store.resolve_conversation_id(&a[..4]).await,
+            Err(StoreError::AmbiguousId(_))
+        ));
+        assert!(matches!(
+            store.rename_conversation("nope", "x").await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
+    }
+}

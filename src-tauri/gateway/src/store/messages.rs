@@ -140,6 +140,25 @@ pub(super) fn insert_message(
     conversation_id: &str,
     message: &Message,
 ) -> Result<(), StoreError> {
+    insert_message_row(tx, conversation_id, message)?;
+    if message.role == Role::User {
+        let title = auto_title(&message.text());
+        if !title.is_empty() {
+            tx.execute(
+                "UPDATE conversations SET title = ?2 WHERE id = ?1 AND title = ''",
+                params![conversation_id, title],
+            )?;
+        }
+    }
+    touch_conversation(tx, conversation_id)
+}
+
+/// Inserts a message row exactly as given, changing nothing else (imports use it).
+pub(super) fn insert_message_row(
+    tx: &Transaction,
+    conversation_id: &str,
+    message: &Message,
+) -> Result<(), StoreError> {
     let usage = message
         .usage
         .as_ref()
@@ -172,16 +191,7 @@ pub(super) fn insert_message(
     if inserted == 0 {
         return Err(StoreError::ConversationNotFound(conversation_id.to_owned()));
     }
-    if message.role == Role::User {
-        let title = auto_title(&message.text());
-        if !title.is_empty() {
-            tx.execute(
-                "UPDATE conversations SET title = ?2 WHERE id = ?1 AND title = ''",
-                params![conversation_id, title],
-            )?;
-        }
-    }
-    touch_conversation(tx, conversation_id)
+    Ok(())
 }
 
 /// Sets the conversation's current leaf.
@@ -361,4 +371,144 @@ fn parse_role(name: &str) -> Option<Role> {
         "tool" => Role::Tool,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{answer, one_exchange, temp_store};
+    use super::*;
+
+    fn texts(path: &[Message]) -> Vec<String> {
+        path.iter().map(Message::text).collect()
+    }
+
+    #[tokio::test]
+    async fn appending_builds_the_current_path_and_titles_the_conversation() {
+        let (_dir, store) = temp_store();
+        let (conversation, user, assistant) =
+            one_exchange(&store, "What is a borrow?\nmore detail", "A reference.").await;
+        let path = store.current_path(&conversation).await.unwrap();
+        assert_eq!(
+            texts(&path),
+            ["What is a borrow?\nmore detail", "A reference."]
+        );
+        assert_eq!(path[0].parent_id, None);
+        assert_eq!(path[1].parent_id.as_deref(), Some(user.as_str()));
+        let entry = store.conversation(&conversation).await.unwrap();
+        assert_eq!(entry.conversation.title, "What is a borrow?");
+        assert_eq!(
+            entry.conversation.current_leaf.as_deref(),
+            Some(assistant.as_str())
+        );
+        assert_eq!(entry.message_count, 2);
+    }
+
+    #[tokio::test]
+    async fn editing_a_user_message_starts_a_new_branch() {
+        let (_dir, store) = temp_store();
+        let (conversation, user, _) = one_exchange(&store, "first try", "answer one").await;
+        let edited = store
+            .edit_user_message(&user, vec![Block::text("second try")])
+            .await
+            .unwrap();
+        assert_eq!(edited.parent_id, None);
+        let path = store.current_path(&conversation).await.unwrap();
+        assert_eq!(texts(&path), ["second try"]);
+        let reply = store
+            .append_message(&conversation, answer("answer two", "openai", "gpt"))
+            .await
+            .unwrap();
+        assert_eq!(reply.parent_id.as_deref(), Some(edited.id.as_str()));
+        let siblings = store.siblings(&edited.id).await.unwrap();
+        assert_eq!(texts(&siblings), ["first try", "second try"]);
+        // The title stays the one derived from the first message.
+        let entry = store.conversation(&conversation).await.unwrap();
+        assert_eq!(entry.conversation.title, "first try");
+    }
+
+    #[tokio::test]
+    async fn editing_an_answer_is_refused() {
+        let (_dir, store) = temp_store();
+        let (_, _, assistant) = one_exchange(&store, "q", "a").await;
+        let result = store.edit_user_message(&assistant, vec![]).await;
+        assert!(matches!(
+            result,
+            Err(StoreError::WrongRole {
+                expected: Role::User,
+                ..
+            })
+        ));
+    }
+
+    #[tokio::test]
+    async fn regenerating_makes_a_sibling_answer_with_another_model() {
+        let (_dir, store) = temp_store();
+        let (conversation, user, first) = one_exchange(&store, "q", "first answer").await;
+        let second = store
+            .regenerate(&first, Some("openai".into()), Some("gpt-5".into()))
+            .await
+            .unwrap();
+        store.append_delta(&second, "second answer").unwrap();
+        store
+            .finish(&second, super::super::Finish::complete(None, None))
+            .await
+            .unwrap();
+        let siblings = store.siblings(&second).await.unwrap();
+        assert_eq!(texts(&siblings), ["first answer", "second answer"]);
+        assert_eq!(siblings[1].parent_id.as_deref(), Some(user.as_str()));
+        assert_eq!(siblings[1].provider.as_deref(), Some("openai"));
+        assert_eq!(siblings[1].model.as_deref(), Some("gpt-5"));
+        assert_eq!(siblings[1].status, MessageStatus::Complete);
+        let path = store.current_path(&conversation).await.unwrap();
+        assert_eq!(texts(&path), ["q", "second answer"]);
+        // Regenerating without a model keeps the original's.
+        let third = store.regenerate(&first, None, None).await.unwrap();
+        let third = store.message(&third).await.unwrap();
+        assert_eq!(third.model.as_deref(), Some("sonnet"));
+    }
+
+    #[tokio::test]
+    async fn switching_branches_goes_to_the_deepest_leaf() {
+        let (_dir, store) = temp_store();
+        let (conversation, _, first) = one_exchange(&store, "q", "a1").await;
+        let follow_up = store
+            .append_message(&conversation, Message::user("follow up"))
+            .await
+            .unwrap();
+        let deep = store
+            .append_message(&conversation, answer("deep", "claude", "sonnet"))
+            .await
+            .unwrap();
+        let second = store.regenerate(&first, None, None).await.unwrap();
+        assert_eq!(
+            store.current_path(&conversation).await.unwrap().len(),
+            2,
+            "the regenerated answer is the leaf"
+        );
+        let leaf = store.switch_branch(&first).await.unwrap();
+        assert_eq!(leaf, deep.id);
+        let path = store.current_path(&conversation).await.unwrap();
+        assert_eq!(texts(&path), ["q", "a1", "follow up", "deep"]);
+        assert_eq!(path[2].id, follow_up.id);
+        assert_eq!(store.switch_branch(&second).await.unwrap(), second);
+        let path_to = store.path_to(&follow_up.id).await.unwrap();
+        assert_eq!(texts(&path_to), ["q", "a1", "follow up"]);
+    }
+
+    #[tokio::test]
+    async fn unknown_ids_are_reported() {
+        let (_dir, store) = temp_store();
+        assert!(matches!(
+            store.switch_branch("nope").await,
+            Err(StoreError::MessageNotFound(_))
+        ));
+        assert!(matches!(
+            store.append_message("nope", Message::user("x")).await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
+        assert!(matches!(
+            store.current_path("nope").await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
+    }
 }

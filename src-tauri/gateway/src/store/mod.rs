@@ -13,16 +13,26 @@
 
 mod conversations;
 mod error;
+mod export;
+mod markdown;
 mod messages;
 pub mod migrations;
 mod open;
+mod search;
 mod streaming;
+#[cfg(test)]
+mod testing;
 mod title;
 mod writer;
 
 pub use conversations::{ConversationEntry, ListQuery, ListScope};
 pub use error::StoreError;
+pub use export::{
+    ExportDocument, ExportedConversation, ImportReport, EXPORT_FORMAT, EXPORT_VERSION,
+};
+pub use markdown::to_markdown;
 pub use open::{APPLICATION_ID, TRASH_RETENTION_MS};
+pub use search::{SearchHit, SearchQuery, SnippetPart};
 pub use streaming::{Finish, FLUSH_INTERVAL};
 pub use title::auto_title;
 

@@ -228,3 +228,156 @@ fn io_error(path: &Path, source: std::io::Error) -> StoreError {
         source,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::migrations::MIGRATIONS;
+    use crate::store::Store;
+
+    fn assert_untouched(dir: &Path, file: &Path, before: &[u8]) {
+        assert_eq!(std::fs::read(file).unwrap(), before, "the file changed");
+        let names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1, "no side files may appear: {names:?}");
+    }
+
+    #[test]
+    fn a_text_file_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        let contents = "these are my notes, not a database\n".repeat(10);
+        std::fs::write(&path, &contents).unwrap();
+        let error = Store::open(&path).unwrap_err();
+        assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
+        assert!(error.to_string().contains(&path.display().to_string()));
+        assert_untouched(dir.path(), &path, contents.as_bytes());
+    }
+
+    #[test]
+    fn a_short_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        std::fs::write(&path, b"x").unwrap();
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::NotADatabase { .. })
+        ));
+        assert_untouched(dir.path(), &path, b"x");
+    }
+
+    #[test]
+    fn a_corrupt_sqlite_file_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        let mut bytes = SQLITE_MAGIC.to_vec();
+        bytes.extend(vec![0xA5u8; 8192]);
+        std::fs::write(&path, &bytes).unwrap();
+        let error = Store::open(&path).unwrap_err();
+        assert!(
+            matches!(error, StoreError::NotADatabase { .. }),
+            "unexpected: {error}"
+        );
+        assert_untouched(dir.path(), &path, &bytes);
+    }
+
+    #[test]
+    fn another_applications_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let error = Store::open(&path).unwrap_err();
+        assert!(
+            matches!(error, StoreError::ForeignDatabase { .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains(&path.display().to_string()));
+        assert_untouched(dir.path(), &path, &before);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        drop(Store::open(&path).unwrap());
+        let newer = latest_version() + 1;
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", newer as i64)
+                .unwrap();
+            conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let error = Store::open(&path).unwrap_err();
+        match &error {
+            StoreError::SchemaTooNew {
+                found, supported, ..
+            } => {
+                assert_eq!(*found, newer);
+                assert_eq!(*supported, latest_version());
+            }
+            other => panic!("unexpected: {other}"),
+        }
+        assert!(error
+            .to_string()
+            .contains("newer than this Hearth supports"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn databases_at_every_earlier_schema_version_migrate_and_keep_their_data() {
+        for version in 1..=MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("hearth.db");
+            {
+                let mut conn = Connection::open(&path).unwrap();
+                migrations().to_version(&mut conn, version).unwrap();
+                conn.execute(
+                    "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Old', 1, 1)",
+                    [],
+                )
+                .unwrap();
+                conn.execute(
+                    "INSERT INTO messages (id, conversation_id, role, blocks, status, created_at, updated_at)
+                     VALUES ('m1', 'c1', 'user', '[{\"type\":\"text\",\"text\":\"kept across migrations\"}]', 'complete', 1, 1)",
+                    [],
+                )
+                .unwrap();
+            }
+            let store = Store::open(&path).unwrap();
+            let (title, text, user_version): (String, String, i64) = store
+                .read_blocking(|conn| {
+                    Ok(conn.query_row(
+                        "SELECT c.title, f.body, (SELECT user_version FROM pragma_user_version)
+                         FROM conversations c, messages m JOIN message_fts f ON f.rowid = m.seq
+                         WHERE c.id = 'c1' AND m.id = 'm1'",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(title, "Old");
+            assert_eq!(text, "kept across migrations");
+            assert_eq!(user_version as usize, latest_version());
+        }
+    }
+
+    #[test]
+    fn an_empty_file_becomes_a_new_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        std::fs::write(&path, b"").unwrap();
+        let store = Store::open(&path).unwrap();
+        let id: i64 = store
+            .read_blocking(|conn| Ok(conn.query_row("PRAGMA application_id", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+    }
+}

@@ -226,3 +226,181 @@ pub(super) fn blocks_json(blocks: &[Block]) -> Result<String, StoreError> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{one_exchange, temp_store};
+    use super::*;
+    use crate::store::Store;
+
+    #[tokio::test]
+    async fn a_streamed_answer_exists_from_the_start_and_collects_deltas() {
+        let (_dir, store) = temp_store();
+        let (conversation, _, assistant) = one_exchange(&store, "q", "a").await;
+        let follow_up = store
+            .append_message(&conversation, Message::user("more"))
+            .await
+            .unwrap();
+        let id = store
+            .begin_assistant(&conversation, &follow_up.id, "claude", "sonnet")
+            .await
+            .unwrap();
+        let started = store.message(&id).await.unwrap();
+        assert_eq!(started.status, MessageStatus::Streaming);
+        assert!(started.blocks.is_empty());
+        store.append_delta(&id, "Hel").unwrap();
+        store.append_delta(&id, "lo").unwrap();
+        let call = Block::ToolCall {
+            id: "c1".into(),
+            name: "files.read".into(),
+            arguments: serde_json::json!({"path": "a"}),
+            opaque: None,
+        };
+        store
+            .set_blocks(&id, vec![Block::text("Hello"), call.clone()])
+            .await
+            .unwrap();
+        store.append_delta(&id, " after").unwrap();
+        let usage = Usage {
+            input_tokens: 5,
+            output_tokens: 7,
+            ..Default::default()
+        };
+        store
+            .finish(&id, Finish::complete(Some(usage), Some(0.25)))
+            .await
+            .unwrap();
+        let done = store.message(&id).await.unwrap();
+        assert_eq!(
+            done.blocks,
+            vec![Block::text("Hello"), call, Block::text(" after")]
+        );
+        assert_eq!(done.status, MessageStatus::Complete);
+        assert_eq!(done.usage, Some(usage));
+        assert_eq!(done.cost_usd, Some(0.25));
+        let path = store.current_path(&conversation).await.unwrap();
+        assert_eq!(path.last().unwrap().id, id);
+        assert_ne!(path.last().unwrap().id, assistant);
+    }
+
+    #[tokio::test]
+    async fn deltas_reach_the_disk_within_the_flush_interval_without_other_writes() {
+        let (dir, store) = temp_store();
+        let (conversation, user, _) = one_exchange(&store, "q", "a").await;
+        let id = store
+            .begin_assistant(&conversation, &user, "p", "m")
+            .await
+            .unwrap();
+        store.append_delta(&id, "partial text").unwrap();
+        tokio::time::sleep(FLUSH_INTERVAL * 3).await;
+        // A separate connection, as another process would see it.
+        let conn = rusqlite::Connection::open(dir.path().join("hearth.db")).unwrap();
+        let blocks: String = conn
+            .query_row("SELECT blocks FROM messages WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(blocks.contains("partial text"), "{blocks}");
+    }
+
+    #[tokio::test]
+    async fn an_error_keeps_the_partial_text_and_the_reason() {
+        let (_dir, store) = temp_store();
+        let (conversation, user, _) = one_exchange(&store, "q", "a").await;
+        let id = store
+            .begin_assistant(&conversation, &user, "p", "m")
+            .await
+            .unwrap();
+        store.append_delta(&id, "half an ans").unwrap();
+        store
+            .finish(
+                &id,
+                Finish {
+                    status: MessageStatus::Error,
+                    usage: None,
+                    cost_usd: None,
+                    error: Some("connection reset".into()),
+                },
+            )
+            .await
+            .unwrap();
+        let message = store.message(&id).await.unwrap();
+        assert_eq!(message.status, MessageStatus::Error);
+        assert_eq!(message.text(), "half an ans");
+        assert_eq!(message.error.as_deref(), Some("connection reset"));
+    }
+
+    #[tokio::test]
+    async fn an_unfinished_answer_is_interrupted_at_the_next_open_with_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        let store = Store::open(&path).unwrap();
+        let (conversation, user, _) = one_exchange(&store, "q", "a").await;
+        let id = store
+            .begin_assistant(&conversation, &user, "p", "m")
+            .await
+            .unwrap();
+        store.append_delta(&id, "the first half").unwrap();
+        store.flush().await.unwrap();
+        store.append_delta(&id, " and more").unwrap();
+        drop(store); // never finished
+        let store = Store::open(&path).unwrap();
+        let message = store.message(&id).await.unwrap();
+        assert_eq!(message.status, MessageStatus::Interrupted);
+        assert!(message.text().starts_with("the first half"));
+        let integrity: String = store
+            .read(|conn| Ok(conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(integrity, "ok");
+    }
+
+    #[tokio::test]
+    async fn a_second_process_does_not_interrupt_the_first_ones_live_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hearth.db");
+        let first = Store::open(&path).unwrap();
+        let (conversation, user, _) = one_exchange(&first, "q", "a").await;
+        let id = first
+            .begin_assistant(&conversation, &user, "p", "m")
+            .await
+            .unwrap();
+        // A second store on the same file (like `hearth history list` while the app runs)
+        // does not own the lock, so it leaves live answers alone.
+        let second = Store::open(&path).unwrap();
+        assert_eq!(
+            second.message(&id).await.unwrap().status,
+            MessageStatus::Streaming
+        );
+        drop(second);
+        first
+            .finish(&id, Finish::complete(None, None))
+            .await
+            .unwrap();
+        assert_eq!(
+            first.message(&id).await.unwrap().status,
+            MessageStatus::Complete
+        );
+    }
+
+    #[test]
+    fn pending_text_batches_per_message_in_order() {
+        let mut pending = PendingText::default();
+        let start = Instant::now();
+        assert!(pending.deadline().is_none());
+        pending.push("a".into(), "x", start);
+        pending.push("b".into(), "1", start);
+        pending.push("a".into(), "y", start + Duration::from_millis(10));
+        assert_eq!(pending.deadline(), Some(start + FLUSH_INTERVAL));
+        assert!(!pending.is_due(start + Duration::from_millis(100)));
+        assert!(pending.is_due(start + FLUSH_INTERVAL));
+        assert_eq!(
+            pending.take(),
+            vec![
+                ("a".to_owned(), "xy".to_owned()),
+                ("b".to_owned(), "1".to_owned())
+            ]
+        );
+        assert!(pending.is_empty() && pending.deadline().is_none());
+    }
+}
