@@ -27,8 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0001_history",
         sql: include_str!("migrations/0001_history.sql"),
     },
-    // Append new migrations here, e.g.:
-    // Migration { name: "0002_action_log", sql: include_str!("migrations/0002_action_log.sql") },
+    Migration {
+        name: "0002_action_log",
+        sql: include_str!("migrations/0002_action_log.sql"),
+    },
+    // Append new migrations here.
 ];
 
 /// The schema version a fully migrated database has (the number of migrations).
