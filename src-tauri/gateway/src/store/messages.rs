@@ -9,6 +9,7 @@ use super::Store;
 use crate::conversation::{now_ms, Block, Message, MessageStatus, Role, Usage};
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use std::collections::HashMap;
 
 /// The columns [`message_from_row`] reads, in order.
 pub(super) const MESSAGE_COLUMNS: &str =
@@ -263,24 +264,30 @@ pub(super) fn load_message_with_conversation(
     .ok_or_else(|| StoreError::MessageNotFound(message_id.to_owned()))
 }
 
-/// The path from the root to `message_id`, root first.
+/// The path from the root to `message_id`, root first. One range scan over the conversation's
+/// rows (cheaper than a recursive query per step); only the path's blocks are decoded.
 pub(super) fn load_path(conn: &Connection, message_id: &str) -> Result<Vec<Message>, StoreError> {
-    let sql = format!(
-        "WITH RECURSIVE path (id, depth) AS (
-             SELECT ?1, 0
-             UNION ALL
-             SELECT m.parent_id, path.depth + 1 FROM messages AS m JOIN path ON m.id = path.id
-             WHERE m.parent_id IS NOT NULL
-         )
-         SELECT {MESSAGE_COLUMNS} FROM messages JOIN path USING (id) ORDER BY path.depth DESC"
-    );
+    let conversation_id = message_conversation(conn, message_id)?;
+    let sql =
+        format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY seq");
     let mut statement = conn.prepare_cached(&sql)?;
-    let path = statement
-        .query_map([message_id], |row| message_from_row(row, 0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    if path.is_empty() {
-        return Err(StoreError::MessageNotFound(message_id.to_owned()));
+    let mut rows = statement.query([&conversation_id])?;
+    let mut by_id: HashMap<String, (Message, String)> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let (message, blocks) = message_without_blocks(row, 0)?;
+        by_id.insert(message.id.clone(), (message, blocks));
     }
+    let mut path = Vec::new();
+    let mut next = Some(message_id.to_owned());
+    while let Some(id) = next {
+        let Some((mut message, blocks)) = by_id.remove(&id) else {
+            break; // a cycle or a dangling parent in damaged data: stop, do not loop
+        };
+        message.blocks = decode_blocks(&message.id, &blocks)?;
+        next = message.parent_id.clone();
+        path.push(message);
+    }
+    path.reverse();
     Ok(path)
 }
 
@@ -320,18 +327,23 @@ pub(super) fn deepest_leaf(conn: &Connection, message_id: &str) -> Result<String
 
 /// Reads a message from [`MESSAGE_COLUMNS`] starting at column `first`.
 pub(super) fn message_from_row(row: &Row, first: usize) -> rusqlite::Result<Message> {
+    let (mut message, blocks) = message_without_blocks(row, first)?;
+    message.blocks = serde_json::from_str::<Vec<Block>>(&blocks)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(first + 3, Type::Text, e.into()))?;
+    Ok(message)
+}
+
+/// Reads a message without decoding its blocks, which are returned as JSON.
+fn message_without_blocks(row: &Row, first: usize) -> rusqlite::Result<(Message, String)> {
     let column = |offset: usize| first + offset;
     let role: String = row.get(column(2))?;
-    let blocks: String = row.get(column(3))?;
     let usage: Option<String> = row.get(column(6))?;
     let status: String = row.get(column(8))?;
-    Ok(Message {
+    let message = Message {
         id: row.get(column(0))?,
         parent_id: row.get(column(1))?,
         role: parse_role(&role).ok_or_else(|| bad_value(column(2), format!("role '{role}'")))?,
-        blocks: serde_json::from_str::<Vec<Block>>(&blocks).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(column(3), Type::Text, e.into())
-        })?,
+        blocks: Vec::new(),
         provider: row.get(column(4))?,
         model: row.get(column(5))?,
         usage: usage
@@ -346,6 +358,14 @@ pub(super) fn message_from_row(row: &Row, first: usize) -> rusqlite::Result<Mess
             .map_err(|e| bad_value(column(8), e))?,
         error: row.get(column(9))?,
         created_at: row.get(column(10))?,
+    };
+    Ok((message, row.get(column(3))?))
+}
+
+fn decode_blocks(message_id: &str, json: &str) -> Result<Vec<Block>, StoreError> {
+    serde_json::from_str(json).map_err(|source| StoreError::CorruptRow {
+        id: message_id.to_owned(),
+        source,
     })
 }
 

@@ -143,7 +143,9 @@ impl Store {
 
     /// Waits until every delta queued so far is on disk.
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.write(|_| Ok(())).await
+        let (reply, done) = tokio::sync::oneshot::channel();
+        self.send(Command::Flush(reply))?;
+        done.await.map_err(|_| StoreError::Closed)
     }
 }
 
@@ -353,6 +355,12 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(integrity, "ok");
+        // Once interrupted, the partial answer is searchable.
+        let hits = store
+            .search(crate::store::SearchQuery::new("first half"))
+            .await
+            .unwrap();
+        assert!(hits.iter().any(|h| h.message_id.as_deref() == Some(id.as_str())));
     }
 
     #[tokio::test]

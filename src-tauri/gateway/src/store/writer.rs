@@ -1,6 +1,6 @@
 //! The single writer: one thread owns the read-write connection and runs every write, in order,
 //! from a channel. It also holds the text of streaming answers between flushes, so deltas cost
-//! a channel send and reach the disk in batches (see [`FLUSH_INTERVAL`]).
+//! a channel send and reach the disk in batches (see [`FLUSH_INTERVAL`](super::FLUSH_INTERVAL)).
 
 use super::error::StoreError;
 use super::streaming::PendingText;
@@ -15,7 +15,9 @@ pub(super) type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 pub(super) enum Command {
     /// Run a job (after flushing pending streamed text, so the job sees it).
     Job(Job),
-    /// Append streamed text to a message; flushed within [`FLUSH_INTERVAL`].
+    /// Write pending streamed text now, then send the outcome.
+    Flush(tokio::sync::oneshot::Sender<()>),
+    /// Append streamed text to a message; flushed within [`FLUSH_INTERVAL`](super::FLUSH_INTERVAL).
     Delta {
         /// The streaming message.
         message_id: String,
@@ -47,6 +49,10 @@ pub(super) fn run(mut conn: Connection, commands: Receiver<Command>) {
             Some(Command::Job(job)) => {
                 flush(&mut conn, &mut pending);
                 job(&mut conn);
+            }
+            Some(Command::Flush(reply)) => {
+                flush(&mut conn, &mut pending);
+                let _ = reply.send(());
             }
             Some(Command::Delta { message_id, text }) => {
                 pending.push(message_id, &text, Instant::now());

@@ -45,20 +45,23 @@ CREATE VIRTUAL TABLE message_fts USING fts5 (body, tokenize = 'unicode61 remove_
 CREATE VIRTUAL TABLE conversation_fts USING fts5 (title, tokenize = 'unicode61 remove_diacritics 2');
 
 -- The indexed text of a message: its text, reasoning and tool-result blocks, one per line
--- (the same as conversation::Block::plain_text).
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+-- (the same as conversation::Block::plain_text). An answer still streaming is indexed when it
+-- ends (finish, or recovery to 'interrupted'), so flushing deltas stays cheap.
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+WHEN new.status <> 'streaming' BEGIN
     INSERT INTO message_fts (rowid, body)
     SELECT new.seq, group_concat(coalesce(b.value ->> '$.text', b.value ->> '$.content'), char(10))
     FROM json_each(new.blocks) AS b
     WHERE b.value ->> '$.type' IN ('text', 'reasoning', 'tool_result');
 END;
 
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF blocks ON messages BEGIN
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF blocks, status ON messages
+WHEN new.status <> 'streaming' OR old.status <> 'streaming' BEGIN
     DELETE FROM message_fts WHERE rowid = old.seq;
     INSERT INTO message_fts (rowid, body)
     SELECT new.seq, group_concat(coalesce(b.value ->> '$.text', b.value ->> '$.content'), char(10))
     FROM json_each(new.blocks) AS b
-    WHERE b.value ->> '$.type' IN ('text', 'reasoning', 'tool_result');
+    WHERE new.status <> 'streaming' AND b.value ->> '$.type' IN ('text', 'reasoning', 'tool_result');
 END;
 
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
