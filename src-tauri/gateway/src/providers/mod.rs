@@ -5,9 +5,28 @@
 //! [`crate::conversation`] model to its provider's JSON at the edge (tool names, call ids,
 //! reasoning round-trip data, system prompt, role merging).
 
+mod anthropic;
+mod build;
 mod error;
+mod error_body;
+mod gemini;
+mod http;
+mod openai;
+mod openai_compatible;
+mod portable;
+pub mod pricing;
+mod retry;
+pub mod sse;
+#[cfg(test)]
+pub(crate) mod testing;
+mod timeouts;
 
+pub use build::{build, build_with};
 pub use error::{ProviderError, TimeoutKind};
+pub use http::{http_client, CONNECT_TIMEOUT};
+pub use pricing::cost_usd;
+pub use retry::{ResilientProvider, RetryPolicy};
+pub use timeouts::Timeouts;
 
 use crate::conversation::{Message, Opaque, Usage};
 use crate::keys::Secret;

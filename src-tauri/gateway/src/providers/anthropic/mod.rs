@@ -1,0 +1,190 @@
+//! The Anthropic Messages API adapter: `POST {base}/v1/messages` with `x-api-key` and
+//! `anthropic-version`, streamed as server-sent events (see [`stream`]).
+//!
+//! Mapping: the system prompt goes in `system`; tool results become `tool_result` blocks in a
+//! `user` message and same-role runs are merged (the API requires alternation); this
+//! provider's own thinking is sent back as `thinking` (with its signature) or
+//! `redacted_thinking` blocks, anyone else's is dropped.
+
+mod stream;
+#[cfg(test)]
+mod tests;
+mod wire;
+
+pub(crate) use stream::StreamDecoder;
+
+use super::error_body::{ErrorDetails, Hint};
+use super::http::Transport;
+use super::portable::{self, ToolNames};
+use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
+use crate::conversation::{Block, Role};
+use crate::keys::Secret;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use wire::{ContentBlock, MessagesRequest, WireMessage, WireTool};
+
+/// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].
+pub(crate) const KIND: &str = "anthropic";
+/// The API version header value.
+const API_VERSION: &str = "2023-06-01";
+/// Output limit when neither the request nor the config sets one (the API requires one).
+const DEFAULT_MAX_TOKENS: u32 = 8192;
+
+/// A configured Anthropic provider.
+pub(crate) struct AnthropicProvider {
+    transport: Transport,
+    base_url: String,
+    max_tokens: Option<u32>,
+}
+
+impl AnthropicProvider {
+    /// An adapter sending to `base_url` (without `/v1`).
+    pub fn new(transport: Transport, base_url: String, max_tokens: Option<u32>) -> Self {
+        AnthropicProvider {
+            transport,
+            base_url,
+            max_tokens,
+        }
+    }
+
+    /// The request body for `request`.
+    fn body(&self, request: &ChatRequest, names: &ToolNames) -> MessagesRequest {
+        let (system, messages) = portable::prepare(
+            request.system.as_deref(),
+            &request.messages,
+            KIND,
+            self.id(),
+        );
+        let runs = portable::merge_runs(messages, |role| match role {
+            Role::Assistant => "assistant",
+            _ => "user",
+        });
+        let messages = runs
+            .into_iter()
+            .map(|(role, blocks)| WireMessage {
+                role,
+                content: blocks
+                    .into_iter()
+                    .filter_map(|b| content_block(b, names))
+                    .collect(),
+            })
+            .filter(|m| !m.content.is_empty())
+            .collect();
+        MessagesRequest {
+            model: request.model.clone(),
+            max_tokens: request
+                .max_tokens
+                .or(self.max_tokens)
+                .unwrap_or(DEFAULT_MAX_TOKENS),
+            system,
+            messages,
+            tools: request
+                .tools
+                .iter()
+                .map(|t| WireTool {
+                    name: names.wire(&t.name),
+                    description: t.description.clone(),
+                    input_schema: t.parameters.clone(),
+                })
+                .collect(),
+            temperature: request.temperature,
+            stream: true,
+        }
+    }
+}
+
+/// One shared block as an Anthropic content block (already filtered by `prepare`).
+fn content_block(block: Block, names: &ToolNames) -> Option<ContentBlock> {
+    Some(match block {
+        Block::Text { text } => ContentBlock::Text { text },
+        Block::ToolCall {
+            id,
+            name,
+            arguments,
+            ..
+        } => ContentBlock::ToolUse {
+            id: portable::wire_call_id(&id),
+            name: names.wire(&name),
+            input: portable::arguments_object(&arguments),
+        },
+        Block::ToolResult {
+            call_id,
+            content,
+            is_error,
+        } => ContentBlock::ToolResult {
+            tool_use_id: portable::wire_call_id(&call_id),
+            content,
+            is_error,
+        },
+        Block::Reasoning { text, opaque } => {
+            let opaque = opaque?;
+            match opaque.kind.as_str() {
+                "redacted_thinking" => ContentBlock::RedactedThinking { data: opaque.data },
+                _ => ContentBlock::Thinking {
+                    thinking: text,
+                    signature: opaque.data,
+                },
+            }
+        }
+    })
+}
+
+/// Parses an Anthropic error body.
+pub(crate) fn parse_error(body: &str) -> Option<ErrorDetails> {
+    let envelope: wire::ErrorEnvelope = serde_json::from_str(body).ok()?;
+    Some(error_details(envelope.error))
+}
+
+/// The details of an error object (HTTP body or mid-stream `error` event).
+fn error_details(error: wire::ErrorObject) -> ErrorDetails {
+    let hint = match error.kind.as_str() {
+        "authentication_error" | "permission_error" => Hint::Auth,
+        "rate_limit_error" => Hint::RateLimited,
+        "overloaded_error" => Hint::Overloaded,
+        "api_error" => Hint::Server,
+        // Anthropic reports an over-long prompt only through this message text.
+        "invalid_request_error" if error.message.contains("prompt is too long") => {
+            Hint::ContextTooLong
+        }
+        "request_too_large" => Hint::ContextTooLong,
+        "invalid_request_error" | "not_found_error" => Hint::InvalidRequest,
+        _ => Hint::None,
+    };
+    ErrorDetails::new(error.message, hint)
+}
+
+#[async_trait::async_trait]
+impl Provider for AnthropicProvider {
+    fn id(&self) -> &str {
+        &self.transport.provider_id
+    }
+
+    async fn stream(
+        &self,
+        request: ChatRequest,
+        key: Option<Secret>,
+    ) -> Result<EventStream, ProviderError> {
+        let names = ToolNames::new(&request.tools);
+        let body = self.body(&request, &names);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            HeaderName::from_static("anthropic-version"),
+            HeaderValue::from_static(API_VERSION),
+        );
+        self.transport.with_key(
+            &mut headers,
+            HeaderName::from_static("x-api-key"),
+            "",
+            key.as_ref(),
+        )?;
+        let url = format!("{}/v1/messages", self.base_url);
+        let bytes = self
+            .transport
+            .post_stream(&url, headers, &body, key.as_ref(), parse_error)
+            .await?;
+        Ok(sse::decode(
+            self.id(),
+            bytes,
+            StreamDecoder::new(self.id(), names).with_key(key),
+        ))
+    }
+}

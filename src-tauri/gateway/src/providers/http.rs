@@ -1,0 +1,251 @@
+//! Outbound HTTP for the adapters: the one client factory ([`http_client`]) and [`Transport`],
+//! which POSTs a JSON body and hands back either the response body as a byte stream (guarded by
+//! the idle timeout) or a typed, redacted [`ProviderError`].
+//!
+//! Invariant: no request header (the key travels in one) ever reaches an error message; error
+//! bodies are scrubbed of the key before they are kept.
+
+use super::error_body::{self, ErrorDetails};
+use super::{ProviderError, TimeoutKind};
+use crate::keys::redact::scrub;
+use crate::keys::Secret;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use serde::Serialize;
+use std::time::Duration;
+
+/// How long connecting to a provider may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest error body read from a provider (the rest is ignored).
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The HTTP client every provider call goes through: a connect timeout, the user agent
+/// `hearth/VERSION`, and no proxy taken from the environment (nothing leaves unasked).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(concat!("hearth/", env!("CARGO_PKG_VERSION")))
+        .no_proxy()
+        .build()
+        .unwrap_or_default()
+}
+
+/// A response body as a stream of chunks, already mapped to provider errors.
+pub(crate) type ByteStream = BoxStream<'static, Result<Bytes, ProviderError>>;
+
+/// Parses a provider's error body into [`ErrorDetails`] (`None` when it is not the documented
+/// shape).
+pub(crate) type ErrorParser = fn(&str) -> Option<ErrorDetails>;
+
+/// One provider's way out: its id, the shared client and the idle timeout.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    /// The configured provider id, used in error messages.
+    pub provider_id: String,
+    /// The shared client.
+    pub http: reqwest::Client,
+    /// The longest silence allowed between two chunks of a streamed body.
+    pub idle_timeout: Duration,
+}
+
+impl Transport {
+    /// A header value holding the key, marked sensitive so it is never printed.
+    pub fn key_header(&self, value: &str) -> Result<HeaderValue, ProviderError> {
+        let mut header = HeaderValue::from_str(value).map_err(|_| ProviderError::Auth {
+            provider: self.provider_id.clone(),
+            status: 0,
+            message: "the key contains characters not allowed in an HTTP header".into(),
+        })?;
+        header.set_sensitive(true);
+        Ok(header)
+    }
+
+    /// Adds `name: key` to `headers` when a key is given.
+    pub fn with_key(
+        &self,
+        headers: &mut HeaderMap,
+        name: HeaderName,
+        prefix: &str,
+        key: Option<&Secret>,
+    ) -> Result<(), ProviderError> {
+        if let Some(key) = key {
+            headers.insert(name, self.key_header(&format!("{prefix}{}", key.expose()))?);
+        }
+        Ok(())
+    }
+
+    /// POSTs `body` as JSON and returns the streamed response body, or the typed error the
+    /// provider answered with (parsed by `parse_error`, scrubbed of `key`).
+    pub async fn post_stream<B: Serialize + ?Sized>(
+        &self,
+        url: &str,
+        mut headers: HeaderMap,
+        body: &B,
+        key: Option<&Secret>,
+        parse_error: ErrorParser,
+    ) -> Result<ByteStream, ProviderError> {
+        let payload = serde_json::to_vec(body).map_err(|e| ProviderError::InvalidRequest {
+            provider: self.provider_id.clone(),
+            status: 0,
+            message: format!("cannot encode the request: {e}"),
+        })?;
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let response = self
+            .http
+            .post(url)
+            .headers(headers)
+            .body(payload)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e, key))?;
+        let status = response.status();
+        if !status.is_success() {
+            let retry_after = retry_after(response.headers());
+            let text = read_capped(response).await;
+            let details = parse_error(&text).unwrap_or_else(|| ErrorDetails::raw(&text));
+            return Err(error_body::classify(
+                &self.provider_id,
+                status.as_u16(),
+                retry_after,
+                details,
+                key,
+            ));
+        }
+        let provider = self.provider_id.clone();
+        let key = key.cloned();
+        let chunks = response.bytes_stream().map(move |chunk| {
+            chunk.map_err(|e| network_error(&provider, &e, key.as_ref()))
+        });
+        Ok(with_idle_timeout(
+            chunks.boxed(),
+            self.idle_timeout,
+            self.provider_id.clone(),
+        ))
+    }
+
+    /// Maps a failure to send the request.
+    fn transport_error(&self, error: &reqwest::Error, key: Option<&Secret>) -> ProviderError {
+        if error.is_timeout() {
+            ProviderError::Timeout {
+                provider: self.provider_id.clone(),
+                kind: TimeoutKind::Connect,
+            }
+        } else {
+            network_error(&self.provider_id, error, key)
+        }
+    }
+}
+
+/// A network error with the whole cause chain (URL removed, key scrubbed).
+fn network_error(provider: &str, error: &reqwest::Error, key: Option<&Secret>) -> ProviderError {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if let Some(url) = error.url() {
+        message = message.replace(url.as_str(), "the provider");
+    }
+    ProviderError::Network {
+        provider: provider.to_string(),
+        message: scrub(&message, key),
+    }
+}
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response as text.
+async fn read_capped(response: reqwest::Response) -> String {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(Ok(chunk)) = chunks.next().await {
+        body.extend_from_slice(&chunk);
+        if body.len() >= MAX_ERROR_BODY {
+            body.truncate(MAX_ERROR_BODY);
+            break;
+        }
+    }
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// The delay a provider asked for: `retry-after-ms`, or `retry-after` in (fractional) seconds.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let read = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok();
+    let valid = |v: f64| v.is_finite() && v >= 0.0;
+    if let Some(ms) = read("retry-after-ms").filter(|v| valid(*v)) {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    read("retry-after")
+        .filter(|v| valid(*v))
+        .map(Duration::from_secs_f64)
+}
+
+/// Ends `stream` with a [`TimeoutKind::Idle`] error when no chunk arrives within `idle`.
+pub(crate) fn with_idle_timeout(
+    stream: ByteStream,
+    idle: Duration,
+    provider: String,
+) -> ByteStream {
+    futures::stream::unfold(Some(stream), move |state| {
+        let provider = provider.clone();
+        async move {
+            let mut stream = state?;
+            match tokio::time::timeout(idle, stream.next()).await {
+                Ok(Some(item)) => Some((item, Some(stream))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(ProviderError::Timeout {
+                        provider,
+                        kind: TimeoutKind::Idle,
+                    }),
+                    None,
+                )),
+            }
+        }
+    })
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_milliseconds() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert("retry-after-ms", HeaderValue::from_static("1500"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_millis(1500)));
+        let mut dated = HeaderMap::new();
+        dated.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&dated), None);
+    }
+
+    #[tokio::test]
+    async fn a_silent_body_ends_with_an_idle_timeout() {
+        let silent = futures::stream::pending::<Result<Bytes, ProviderError>>().boxed();
+        let mut stream = with_idle_timeout(silent, Duration::from_millis(20), "p".into());
+        let first = stream.next().await.unwrap();
+        assert_eq!(
+            first,
+            Err(ProviderError::Timeout {
+                provider: "p".into(),
+                kind: TimeoutKind::Idle
+            })
+        );
+        assert!(stream.next().await.is_none());
+    }
+
+    #[test]
+    fn the_client_builds() {
+        let _client = http_client();
+    }
+}

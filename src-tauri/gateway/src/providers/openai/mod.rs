@@ -1,0 +1,162 @@
+//! The OpenAI Responses API adapter: `POST {base}/responses` with `store: false`,
+//! `stream: true` and `include: ["reasoning.encrypted_content"]`, streamed as typed events
+//! (see [`stream`]).
+//!
+//! Mapping: the system prompt goes in `instructions`; messages become `message` items, tool
+//! calls `function_call` items, tool results `function_call_output` items; this provider's own
+//! reasoning goes back as `reasoning` items (id + encrypted content), anyone else's is dropped.
+
+mod error;
+mod stream;
+#[cfg(test)]
+mod tests;
+mod wire;
+
+pub(crate) use error::{hint, parse_error};
+pub(crate) use stream::StreamDecoder;
+
+use super::http::Transport;
+use super::portable::{self, ToolNames};
+use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
+use crate::conversation::{Block, Role};
+use crate::keys::Secret;
+use reqwest::header::{HeaderMap, AUTHORIZATION};
+use wire::{FunctionTool, InputItem, ResponsesRequest, SummaryText};
+
+/// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].
+pub(crate) const KIND: &str = "openai";
+
+/// A configured OpenAI provider.
+pub(crate) struct OpenAiProvider {
+    transport: Transport,
+    base_url: String,
+    max_tokens: Option<u32>,
+}
+
+impl OpenAiProvider {
+    /// An adapter sending to `base_url` (which includes `/v1`).
+    pub fn new(transport: Transport, base_url: String, max_tokens: Option<u32>) -> Self {
+        OpenAiProvider {
+            transport,
+            base_url,
+            max_tokens,
+        }
+    }
+
+    /// The request body for `request`.
+    fn body(&self, request: &ChatRequest, names: &ToolNames) -> ResponsesRequest {
+        let (instructions, messages) = portable::prepare(
+            request.system.as_deref(),
+            &request.messages,
+            KIND,
+            self.id(),
+        );
+        let mut input = Vec::new();
+        for message in messages {
+            let role = match message.role {
+                Role::Assistant => "assistant",
+                _ => "user",
+            };
+            for block in message.blocks {
+                input.extend(input_item(role, block, names));
+            }
+        }
+        ResponsesRequest {
+            model: request.model.clone(),
+            instructions,
+            input,
+            tools: request
+                .tools
+                .iter()
+                .map(|t| FunctionTool {
+                    kind: "function",
+                    name: names.wire(&t.name),
+                    description: t.description.clone(),
+                    parameters: t.parameters.clone(),
+                    strict: false,
+                })
+                .collect(),
+            store: false,
+            stream: true,
+            include: vec!["reasoning.encrypted_content"],
+            max_output_tokens: request.max_tokens.or(self.max_tokens),
+            temperature: request.temperature,
+        }
+    }
+}
+
+/// One shared block as a Responses input item (already filtered by `prepare`).
+fn input_item(role: &'static str, block: Block, names: &ToolNames) -> Option<InputItem> {
+    Some(match block {
+        Block::Text { text } => InputItem::Message {
+            role,
+            content: text,
+        },
+        Block::ToolCall {
+            id,
+            name,
+            arguments,
+            ..
+        } => InputItem::FunctionCall {
+            call_id: portable::wire_call_id(&id),
+            name: names.wire(&name),
+            arguments: portable::arguments_object(&arguments).to_string(),
+        },
+        Block::ToolResult {
+            call_id,
+            content,
+            is_error,
+        } => InputItem::FunctionCallOutput {
+            call_id: portable::wire_call_id(&call_id),
+            output: if is_error {
+                format!("Error: {content}")
+            } else {
+                content
+            },
+        },
+        Block::Reasoning { text, opaque } => {
+            let opaque = opaque?;
+            InputItem::Reasoning {
+                id: opaque.item_id?,
+                summary: if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![SummaryText {
+                        kind: "summary_text".into(),
+                        text,
+                    }]
+                },
+                encrypted_content: opaque.data,
+            }
+        }
+    })
+}
+
+#[async_trait::async_trait]
+impl Provider for OpenAiProvider {
+    fn id(&self) -> &str {
+        &self.transport.provider_id
+    }
+
+    async fn stream(
+        &self,
+        request: ChatRequest,
+        key: Option<Secret>,
+    ) -> Result<EventStream, ProviderError> {
+        let names = ToolNames::new(&request.tools);
+        let body = self.body(&request, &names);
+        let mut headers = HeaderMap::new();
+        self.transport
+            .with_key(&mut headers, AUTHORIZATION, "Bearer ", key.as_ref())?;
+        let url = format!("{}/responses", self.base_url);
+        let bytes = self
+            .transport
+            .post_stream(&url, headers, &body, key.as_ref(), parse_error)
+            .await?;
+        Ok(sse::decode(
+            self.id(),
+            bytes,
+            StreamDecoder::new(self.id(), names).with_key(key),
+        ))
+    }
+}
