@@ -1,0 +1,367 @@
+// TypeScript mirrors of the Rust types that cross the IPC boundary.
+//
+// Field names are snake_case exactly as serde writes them; enums tagged with `type` mirror
+// `#[serde(tag = "type", rename_all = "snake_case")]`. Sources:
+//   src-tauri/gateway/src/conversation.rs  (Role, Opaque, Block, Usage, MessageStatus, Message, Conversation)
+//   src-tauri/gateway/src/events.rs        (Event)
+// Types marked "UI contract" have no Rust type yet: the Rust side must serialise exactly these shapes.
+//
+// When tauri-specta generates bindings, replace this file by a re-export of the generated one:
+// nothing else in the UI declares a wire type.
+
+/** Milliseconds since the Unix epoch, UTC. */
+export type Timestamp = number;
+
+/** Who wrote a message. */
+export type Role = "system" | "user" | "assistant" | "tool";
+
+/** Provider-specific data that must be sent back verbatim (never shown). */
+export interface Opaque {
+  provider_kind: string;
+  provider_id: string;
+  kind: string;
+  data: string;
+  item_id?: string;
+}
+
+/** Arbitrary JSON (serde_json::Value). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface TextBlock {
+  type: "text";
+  text: string;
+}
+export interface ToolCallBlock {
+  type: "tool_call";
+  id: string;
+  name: string;
+  arguments: Json;
+  opaque?: Opaque;
+}
+export interface ToolResultBlock {
+  type: "tool_result";
+  call_id: string;
+  content: string;
+  is_error: boolean;
+}
+export interface ReasoningBlock {
+  type: "reasoning";
+  text: string;
+  opaque?: Opaque;
+}
+/** One piece of a message. */
+export type Block = TextBlock | ToolCallBlock | ToolResultBlock | ReasoningBlock;
+
+/** Token counts for one model call. */
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  reasoning_tokens: number;
+}
+
+/** Where a message stands in its life. */
+export type MessageStatus = "complete" | "streaming" | "interrupted" | "error" | "cancelled";
+
+/** One message of a conversation. */
+export interface Message {
+  id: string;
+  parent_id: string | null;
+  role: Role;
+  blocks: Block[];
+  provider: string | null;
+  model: string | null;
+  usage: Usage | null;
+  cost_usd: number | null;
+  status: MessageStatus;
+  error?: string;
+  created_at: Timestamp;
+}
+
+/** A conversation's metadata. */
+export interface Conversation {
+  id: string;
+  title: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  pinned: boolean;
+  archived: boolean;
+  current_leaf: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command payloads (UI contract)
+
+/** `app_info` result. */
+export interface AppInfo {
+  version: string;
+  data_dir: string;
+}
+
+/** Error shape every command rejects with. `kind` is a stable machine name (snake_case). */
+export interface IpcError {
+  kind: string;
+  message: string;
+}
+
+/** `list_conversations` query. */
+export interface ListQuery {
+  limit: number;
+  offset: number;
+  include_archived: boolean;
+}
+
+/** `get_conversation` result: the conversation, the messages on its current path (root first), and
+ * for every message on that path the ids of it and its siblings (same parent), oldest first. */
+export interface ConversationView {
+  conversation: Conversation;
+  messages: Message[];
+  siblings: Record<string, string[]>;
+}
+
+/** `search_history` filters (all optional). */
+export interface SearchFilters {
+  role?: Role;
+  provider?: string;
+  since?: Timestamp;
+  until?: Timestamp;
+  include_archived?: boolean;
+}
+
+/** One `search_history` hit. `snippet` is plain text where only `<mark>` and `</mark>` are markup;
+ * the UI escapes everything else. */
+export interface SearchHit {
+  conversation_id: string;
+  message_id: string;
+  title: string;
+  role: Role;
+  snippet: string;
+  created_at: Timestamp;
+}
+
+/** A model to pick: `provider` is the configured provider id. */
+export interface ModelInfo {
+  provider: string;
+  model: string;
+  label: string;
+}
+
+/** How the UI names a model in `send_message` / `regenerate`. */
+export interface ModelRef {
+  provider: string;
+  model: string;
+}
+
+/** `send_message` / `regenerate` / `edit_message` result. */
+export interface TurnHandle {
+  conversation_id: string;
+  message_id: string;
+}
+
+/** Provider wire formats. */
+export type ProviderKind = "anthropic" | "openai" | "gemini" | "openai-compatible";
+
+/** One configured provider (`list_providers`). */
+export interface ProviderInfo {
+  id: string;
+  kind: ProviderKind;
+  base_url: string | null;
+  models: string[];
+}
+
+/** `add_provider` arguments (also used to edit: same id replaces). */
+export interface ProviderSpec {
+  id: string;
+  kind: ProviderKind;
+  base_url?: string;
+  models: string[];
+}
+
+/** `test_provider` result. `message` is redacted and meant for people. */
+export interface ProviderTestResult {
+  ok: boolean;
+  message: string;
+  latency_ms: number | null;
+}
+
+/** One entry of `key_status`. The key itself never crosses to the webview. */
+export interface KeyStatus {
+  provider_id: string;
+  present: boolean;
+  /** The last four characters, for recognition, when present. */
+  last_four: string | null;
+  /** Where the key comes from. */
+  source: "keychain" | "env" | "none";
+}
+
+/** Risk class of a tool. */
+export type Risk = "read" | "write" | "execute" | "network" | "send";
+/** A permission decision. */
+export type Decision = "allow" | "ask" | "deny";
+/** A rule's effect. */
+export type RuleEffect = "allow" | "deny";
+
+/** An argument-scoped rule such as `shell.run(git status*)`. */
+export interface ToolRule {
+  rule: string;
+  effect: RuleEffect;
+}
+
+/** One tool (`list_tools`): its effective decision and the rules that name it. */
+export interface ToolInfo {
+  name: string;
+  description: string;
+  risk: Risk;
+  decision: Decision;
+  rules: ToolRule[];
+}
+
+/** A tool call waiting for the user (`pending_approvals`, `approval_requested`). */
+export interface ApprovalRequest {
+  id: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  /** The tool call block id this approval gates. */
+  call_id: string | null;
+  tool: string;
+  risk: Risk;
+  arguments: Json;
+  /** A human-readable preview of what will happen (a command line, a diff, an email). */
+  preview: string;
+  /** Why it asks (the rule, the risk default, or taint by untrusted content). */
+  reason: string;
+  created_at: Timestamp;
+  /** When it will be denied automatically. */
+  expires_at: Timestamp | null;
+}
+
+/** `answer_approval` answer. */
+export type ApprovalAnswer =
+  | { type: "allow_once" }
+  | { type: "always_allow" }
+  | { type: "deny"; note?: string };
+
+/** Action-log entry kinds. */
+export type LogKind =
+  | "model_call"
+  | "tool_call"
+  | "approval"
+  | "key_use"
+  | "config_change"
+  | "api_request";
+
+/** Where an entry stands: written before the action (`started`/`pending`), completed after. */
+export type LogStatus = "pending" | "started" | "ok" | "error" | "denied" | "cancelled";
+
+/** One action-log entry (`action_log`, `action_logged`). Re-published with the same id when completed. */
+export interface ActionLogEntry {
+  id: number;
+  ts: Timestamp;
+  kind: LogKind;
+  status: LogStatus;
+  /** One line for people ("anthropic · claude-sonnet-4 · 1.2k tokens", "$ git status"). */
+  summary: string;
+  tool: string | null;
+  provider: string | null;
+  model: string | null;
+  conversation_id: string | null;
+  /** Who decided (`rule`, `user`, `default`, `timeout`) for tool calls and approvals. */
+  decided_by: string | null;
+  duration_ms: number | null;
+  usage: Usage | null;
+  cost_usd: number | null;
+  /** Everything else, already redacted. */
+  detail: Json;
+}
+
+/** `action_log` query. */
+export interface LogQuery {
+  limit: number;
+  /** Only entries with an id lower than this (paging back). */
+  before?: number;
+  kind?: LogKind;
+  tool?: string;
+  provider?: string;
+}
+
+/** Appearance preference. */
+export type Appearance = "system" | "light" | "dark";
+
+/** `get_settings` result. */
+export interface Settings {
+  /** Folders the files and shell tools may touch. */
+  roots: string[];
+  /** The personal context folder (every *.md is loaded). */
+  context_folder: string;
+  /** Size budget of the personal context, in bytes. */
+  context_budget_bytes: number;
+  /** Files currently loaded from the context folder, with sizes. */
+  context_files: { path: string; bytes: number }[];
+  appearance: Appearance;
+  /** Keep running in the tray when the main window closes. */
+  close_to_tray: boolean;
+  /** The "pause agent" switch. */
+  paused: boolean;
+  /** Read-only: the local API. */
+  local_api: { enabled: boolean; address: string };
+  /** Read-only: where data lives. */
+  data_dir: string;
+}
+
+/** `set_settings` patch: only the fields present change. Returns the new Settings. */
+export interface SettingsPatch {
+  roots?: string[];
+  context_folder?: string;
+  context_budget_bytes?: number;
+  appearance?: Appearance;
+  close_to_tray?: boolean;
+  local_api_enabled?: boolean;
+}
+
+/** Export formats. */
+export type ExportFormat = "json" | "markdown";
+
+/** `export_history` result. */
+export interface ExportResult {
+  path: string;
+  conversations: number;
+}
+
+/** `import_history` result. */
+export interface ImportResult {
+  conversations: number;
+  messages: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events (channel `hearth://event`), mirroring gateway/src/events.rs
+
+export type Event =
+  | { type: "turn_started"; conversation_id: string; message_id: string; provider: string; model: string }
+  | { type: "text_delta"; conversation_id: string; message_id: string; text: string }
+  | { type: "reasoning_delta"; conversation_id: string; message_id: string; text: string }
+  | { type: "tool_call"; conversation_id: string; message_id: string; call: Block }
+  | { type: "tool_result"; conversation_id: string; message_id: string; result: Block }
+  | {
+      type: "usage";
+      conversation_id: string;
+      message_id: string;
+      usage: Usage;
+      cost_usd: number | null;
+    }
+  | { type: "fallback_used"; conversation_id: string; from: string; to: string; reason: string }
+  | { type: "error"; conversation_id: string | null; message: string }
+  | { type: "done"; conversation_id: string; message_id: string; status: MessageStatus }
+  | { type: "approval_requested"; request: ApprovalRequest }
+  | { type: "approval_resolved"; id: string; outcome: string }
+  | { type: "action_logged"; entry: ActionLogEntry }
+  | { type: "agent_paused"; paused: boolean }
+  | { type: "config_reloaded"; error: string | null };
+
+/** The type tag of an event. */
+export type EventType = Event["type"];
+
+/** Payload of `hearth://open-conversation` (sent by the core after `open_in_main`). */
+export interface OpenConversation {
+  conversation_id: string;
+}

@@ -1,0 +1,36 @@
+// Browser-only (fake backend) helper for screenshots: `?do=click:open-settings,wait:500,type:search=rust`
+// clicks elements by data-testid, types into them, or waits. Never loaded inside the app.
+
+function byTestId(id: string): HTMLElement | null {
+  return document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+}
+
+async function waitFor(id: string, ms = 3000): Promise<HTMLElement | null> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const el = byTestId(id);
+    if (el) return el;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+export async function runDemoScript(script: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 600));
+  for (const step of script.split(",")) {
+    const [verb, arg = ""] = step.split(":");
+    if (verb === "wait") await new Promise((r) => setTimeout(r, Number(arg) || 300));
+    else if (verb === "click") (await waitFor(arg))?.click();
+    else if (verb === "type") {
+      const [id, text = ""] = arg.split("=");
+      const el = (await waitFor(id)) as HTMLInputElement | HTMLTextAreaElement | null;
+      if (!el) continue;
+      const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, "value")?.set?.call(el, decodeURIComponent(text));
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    } else if (verb === "key") {
+      window.dispatchEvent(new KeyboardEvent("keydown", { key: arg, ctrlKey: false, bubbles: true }));
+    }
+    await new Promise((r) => setTimeout(r, 120));
+  }
+}
