@@ -23,11 +23,14 @@ pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .listen
         .unwrap_or_else(|| gateway.config().server.listen.clone());
     super::runtime()?.block_on(async move {
+        // Register the signal handlers before announcing readiness, so a signal sent right
+        // after the "listening" line still shuts down cleanly.
+        let shutdown = shutdown_signal()?;
         let (listener, addr) = server::bind(&listen).await?;
         println!("listening on http://{addr}");
         std::io::stdout().flush().ok();
         tracing::info!(%addr, data_dir = %gateway.data_dir().root().display(), "serving");
-        server::serve(listener, server::router(), shutdown_signal())
+        server::serve(listener, server::router(), shutdown)
             .await
             .context("server failed")?;
         tracing::info!("stopped");
@@ -35,24 +38,24 @@ pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Resolves on the first SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// A future resolving on the first SIGINT or SIGTERM; the handlers are installed at once.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+    })
+}
+
+/// A future resolving on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
