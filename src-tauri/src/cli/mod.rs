@@ -1,6 +1,7 @@
 //! The command line (clap): the headless face of the same gateway core. One file per
 //! subcommand group.
 
+mod history;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the gateway headless with the local API on loopback.
     Serve(serve::ServeArgs),
+    /// Conversation history: list, show, search, export, import, delete.
+    History(history::HistoryArgs),
 }
 
 /// Parses the command line and runs it; errors become one clear line on stderr.
@@ -42,6 +45,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => crate::desktop::run(data_dir),
         Some(Command::Serve(args)) => serve::run(data_dir, args),
+        Some(Command::History(args)) => history::run(data_dir, args),
     };
     match result {
         Ok(code) => code,

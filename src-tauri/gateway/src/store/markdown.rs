@@ -1,8 +1,9 @@
 //! Markdown export: a readable transcript of a conversation's current branch, with tool calls
 //! and results shown and reasoning folded in `<details>`.
 
+use super::dates::format_time;
 use super::export::ExportedConversation;
-use crate::conversation::{Block, Message, MessageStatus, Role, Timestamp};
+use crate::conversation::{Block, Message, MessageStatus, Role};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -168,15 +169,6 @@ fn fence_for(content: &str) -> String {
         }
     }
     "`".repeat((longest + 1).max(3))
-}
-
-/// `2026-11-25 12:34 UTC`.
-pub(super) fn format_time(ms: Timestamp) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_else(|| ms.to_string())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! new migrations.
 
 mod conversations;
+mod dates;
 mod error;
 mod export;
 mod markdown;
@@ -26,6 +27,7 @@ mod title;
 mod writer;
 
 pub use conversations::{ConversationEntry, ListQuery, ListScope};
+pub use dates::{format_time, parse_day};
 pub use error::StoreError;
 pub use export::{
     ExportDocument, ExportedConversation, ImportReport, EXPORT_FORMAT, EXPORT_VERSION,

@@ -360,7 +360,9 @@ mod tests {
             .search(crate::store::SearchQuery::new("first half"))
             .await
             .unwrap();
-        assert!(hits.iter().any(|h| h.message_id.as_deref() == Some(id.as_str())));
+        assert!(hits
+            .iter()
+            .any(|h| h.message_id.as_deref() == Some(id.as_str())));
     }
 
     #[tokio::test]
