@@ -11,9 +11,11 @@ pub mod events;
 pub mod keys;
 pub mod logging;
 pub mod paths;
+pub mod policy;
 pub mod providers;
 pub mod server;
 pub mod store;
+pub mod tools;
 
 mod gateway;
 

@@ -4,12 +4,16 @@
 //! Each domain owns its section type in its own file here; this file only assembles them.
 
 pub mod edit;
+mod live;
 mod providers;
 mod template;
 mod tools;
+pub mod watch;
 
+pub use live::LiveConfig;
 pub use providers::{Price, ProviderConfig, ProviderKind};
 pub use tools::{PermissionsConfig, ToolsConfig};
+pub use watch::ConfigWatcher;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -52,16 +52,30 @@ budget_bytes = 32768
 
 [tools]
 roots = []                    # folders the files and shell tools may touch, e.g. ["~/notes"]
+untrusted_roots = []          # folders tools may use whose content is not yours (downloads...):
+                              # reading from them marks the turn untrusted
 shell_timeout_secs = 60
 shell_output_cap_bytes = 65536
+shell_strip_env = []          # extra env var names hidden from commands (secret-looking names,
+                              # AWS_* and every provider's key_env are always hidden)
 read_cap_bytes = 262144
+search_max_results = 200
 web_fetch_enabled = false
+web_fetch_timeout_secs = 30
+web_fetch_cap_bytes = 2097152
+web_fetch_allow_private = false   # let web.fetch reach localhost and the LAN
 
 [permissions]
-# Defaults by risk: read → allow; write, execute, network, send → ask. Deny always wins.
-paused = false
-# [permissions.tools]
-# "shell.run" = "ask"
+# Defaults by risk: read → allow; write, execute, network, send → ask.
+# Precedence: deny rules > a tool set to deny > allow rules > the tool's setting > the default.
+# After untrusted content (a web page, a file from an untrusted folder) every write, execute,
+# network or send call asks, even where a rule allows it. Deny always wins.
+# Edit with `hearth tool set TOOL allow|ask|deny` and `hearth tool rule add|remove RULE allow|deny`.
+paused = false                # the "pause agent" switch: no tool runs while true
 allow = []                    # e.g. ["shell.run(git status*)", "files.write(~/notes/**)"]
-deny = []
+deny = []                     # e.g. ["shell.run(rm *)", "files.*(~/.ssh/**)"]
+
+[permissions.tools]
+# "shell.run" = "ask"
+# "web.fetch" = "deny"
 "#;

@@ -1,0 +1,76 @@
+//! Tools: the [`Tool`] trait, the [`ToolRegistry`] every shell reads, path confinement
+//! ([`roots`]) and the built-in tools (`files.*`, `shell.run`, `web.fetch`).
+//!
+//! Invariant: tools know nothing about permissions. Whether a call may run is the
+//! [`crate::policy`] module's decision, made before [`Tool::run`] is called; tools only refuse
+//! what they can never do (paths outside the roots, a disabled web fetch).
+
+pub mod files;
+mod registry;
+pub mod roots;
+pub mod shell;
+mod tool;
+pub mod web_fetch;
+
+pub use registry::{RegistryError, ToolRegistry};
+pub use tool::{parse_args, schema_of, Risk, Subject, Tool, ToolContext, ToolError, ToolOutput};
+
+use crate::config::LiveConfig;
+use std::sync::Arc;
+
+/// A registry holding the built-in tools, all reading their settings from `live` (so config
+/// edits apply to the next call).
+pub fn builtin_registry(live: &LiveConfig) -> ToolRegistry {
+    let registry = ToolRegistry::new();
+    let tools: Vec<Arc<dyn Tool>> = vec![
+        Arc::new(files::FilesList::new(live.clone())),
+        Arc::new(files::FilesRead::new(live.clone())),
+        Arc::new(files::FilesSearch::new(live.clone())),
+        Arc::new(files::FilesWrite::new(live.clone())),
+        Arc::new(files::FilesEdit::new(live.clone())),
+        Arc::new(shell::ShellRun::new(live.clone())),
+        Arc::new(web_fetch::WebFetch::new(live.clone())),
+    ];
+    for tool in tools {
+        // Built-in names are distinct; a duplicate would be a programming error caught by tests.
+        if let Err(e) = registry.register(tool) {
+            tracing::error!(error = %e, "built-in tool not registered");
+        }
+    }
+    registry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::files::test_support::sandbox;
+
+    #[test]
+    fn builtins_are_registered_with_schemas_and_risks() {
+        let sb = sandbox();
+        let registry = builtin_registry(&sb.live);
+        assert_eq!(
+            registry.names(),
+            [
+                "files.edit",
+                "files.list",
+                "files.read",
+                "files.search",
+                "files.write",
+                "shell.run",
+                "web.fetch"
+            ]
+        );
+        let specs = registry.specs();
+        assert!(specs.iter().all(|s| s.parameters["type"] == "object"));
+        assert!(
+            !specs.iter().any(|s| s.name == "web.fetch"),
+            "web.fetch is off by default"
+        );
+        let risk = |name: &str| registry.get(name).unwrap().risk();
+        assert_eq!(risk("files.read"), Risk::Read);
+        assert_eq!(risk("files.write"), Risk::Write);
+        assert_eq!(risk("shell.run"), Risk::Execute);
+        assert_eq!(risk("web.fetch"), Risk::Network);
+    }
+}
