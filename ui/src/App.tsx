@@ -29,7 +29,7 @@ function Main() {
   useTheme(app.settings?.appearance);
 
   const refreshList = useCallback(() => {
-    commands.listConversations({ limit: 500, offset: 0, include_archived: false }).then(
+    commands.listConversations({ scope: "active", pinned_first: true, limit: 500, offset: 0 }).then(
       (list) => {
         setConversations(list);
         if (firstLoad.current) {

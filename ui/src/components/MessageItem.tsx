@@ -209,7 +209,7 @@ function AssistantMessage(props: Props) {
             <span />
           </div>
         )}
-        {streaming && blocks.length > 0 && <span className="caret" aria-hidden="true" />}
+        {streaming && lastText === blocks.length - 1 && <span className="caret" aria-hidden="true" />}
       </div>
       {error && (
         <div className="msg-error" role="alert">

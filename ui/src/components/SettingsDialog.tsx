@@ -88,7 +88,7 @@ function Data() {
         onSubmit={(e) => {
           e.preventDefault();
           commands.importHistory(importPath.trim()).then(
-            (r) => setStatus(`Imported ${r.conversations} conversations (${r.messages} messages).`),
+            (r) => setStatus(`Imported ${r.imported.length} conversations${r.skipped_existing.length ? `; ${r.skipped_existing.length} were already here` : ""}.`),
             (err) => setStatus(errorMessage(err)),
           );
         }}

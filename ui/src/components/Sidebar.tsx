@@ -128,7 +128,7 @@ export const Sidebar = forwardRef<SidebarHandle, Props>(function Sidebar({ conve
     }
     let stale = false;
     const t = setTimeout(() => {
-      commands.searchHistory(q).then(
+      commands.searchHistory({ text: q, limit: 50 }).then(
         (h) => !stale && (setHits(h), setSearchError(null)),
         (e) => !stale && setSearchError(errorMessage(e)),
       );
@@ -217,10 +217,10 @@ export const Sidebar = forwardRef<SidebarHandle, Props>(function Sidebar({ conve
             {hits && hits.length === 0 && <p className="muted pad">No matches for “{query.trim()}”.</p>}
             <ul>
               {hits?.map((h) => (
-                <li key={h.message_id}>
+                <li key={`${h.conversation_id}:${h.message_id ?? "title"}`}>
                   <button type="button" className="hit" data-testid="search-hit" onClick={() => onSelect(h.conversation_id)}>
                     <span className="hit-title">
-                      <span className="hit-title-text">{h.title}</span>
+                      <span className="hit-title-text">{h.conversation_title}</span>
                       <span className="hit-when">{when(h.created_at)}</span>
                     </span>
                     <span className="hit-snippet">

@@ -2,7 +2,7 @@
 import { memo, useState } from "react";
 import type { ApprovalAnswer, ApprovalRequest, ToolCallBlock, ToolResultBlock } from "../ipc";
 import { argsLine } from "../lib/format";
-import { ApprovalActions } from "./Approval";
+import { ApprovalActions, ApprovalWhy } from "./Approval";
 import { RiskBadge } from "./RiskBadge";
 import { ChevronRight } from "./icons";
 
@@ -65,7 +65,7 @@ export const ToolCard = memo(function ToolCard({ call, result, approval, live, o
             <RiskBadge risk={approval.risk} />
             <pre className="approval-preview">{approval.preview}</pre>
           </div>
-          <div className="approval-reason">{approval.reason}</div>
+          <ApprovalWhy request={approval} />
           <ApprovalActions request={approval} onAnswer={(a) => onAnswer(approval.id, a)} />
         </div>
       )}

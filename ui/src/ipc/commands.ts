@@ -14,9 +14,10 @@ export const commands = {
   appInfo: () => call<T.AppInfo>("app_info"),
 
   // --- conversations ---------------------------------------------------------------------------
-  /** `list_conversations({query?})` → Conversation[] (pinned first, then by updated_at desc). */
+  /** `list_conversations({query?: store::ListQuery})` → ConversationEntry[] (pinned first, then
+   * by updated_at desc). */
   listConversations: (query?: T.ListQuery) =>
-    call<T.Conversation[]>("list_conversations", { query: query ?? null }),
+    call<T.ConversationEntry[]>("list_conversations", { query: query ?? null }),
   /** `get_conversation({id})` → ConversationView */
   getConversation: (id: string) => call<T.ConversationView>("get_conversation", { id }),
   /** `create_conversation()` → Conversation (an empty one; `send_message` without id also creates). */
@@ -33,9 +34,8 @@ export const commands = {
   deleteConversation: (id: string) => call<null>("delete_conversation", { id }),
   /** `restore_conversation({id})` → Conversation */
   restoreConversation: (id: string) => call<T.Conversation>("restore_conversation", { id }),
-  /** `search_history({query, filters?})` → SearchHit[] (best first). */
-  searchHistory: (query: string, filters?: T.SearchFilters) =>
-    call<T.SearchHit[]>("search_history", { query, filters: filters ?? null }),
+  /** `search_history({query: store::SearchQuery})` → SearchHit[] (best first). */
+  searchHistory: (query: T.SearchQuery) => call<T.SearchHit[]>("search_history", { query }),
 
   // --- turns -----------------------------------------------------------------------------------
   /** `send_message({conversation_id?, text, model?})` → TurnHandle. Creates the conversation when
@@ -101,10 +101,11 @@ export const commands = {
   setPaused: (paused: boolean) => call<null>("set_paused", { paused }),
   /** `pending_approvals()` → ApprovalRequest[] (oldest first). */
   pendingApprovals: () => call<T.ApprovalRequest[]>("pending_approvals"),
-  /** `answer_approval({id, answer})` → null (publishes `approval_resolved`). */
+  /** `answer_approval({id, answer: policy::ApprovalAnswer})` → null (publishes `approval_resolved`). */
   answerApproval: (id: string, answer: T.ApprovalAnswer) =>
     call<null>("answer_approval", { id, answer }),
-  /** `action_log({limit, before?, kind?, tool?, provider?})` → ActionLogEntry[] (newest first). */
+  /** `action_log({limit, before?, kind?, tool?, provider?})` → ActionLogEntry[] (newest first).
+   * `before` is a seq; `tool` matches `detail.tool`, `provider` matches `detail.provider`. */
   actionLog: (query: T.LogQuery) =>
     call<T.ActionLogEntry[]>("action_log", {
       limit: query.limit,
@@ -122,8 +123,8 @@ export const commands = {
   /** `export_history({id?, format})` → ExportResult (one conversation, or all when id is null). */
   exportHistory: (format: T.ExportFormat, id?: string | null) =>
     call<T.ExportResult>("export_history", { id: id ?? null, format }),
-  /** `import_history({path})` → ImportResult */
-  importHistory: (path: string) => call<T.ImportResult>("import_history", { path }),
+  /** `import_history({path})` → ImportReport */
+  importHistory: (path: string) => call<T.ImportReport>("import_history", { path }),
 
   // --- windows ---------------------------------------------------------------------------------
   /** `hide_quick_ask()` → null */

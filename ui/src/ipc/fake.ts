@@ -221,7 +221,7 @@ export class FakeBackend {
         this.trash.delete(s("id"));
         return this.conversationOr404(s("id"));
       case "search_history":
-        return this.search(s("query"));
+        return this.search((a.query as T.SearchQuery).text);
       case "send_message":
         return this.send(a.conversation_id as string | null, s("text"), a.model as T.ModelRef | null);
       case "stop_turn": {
@@ -258,7 +258,7 @@ export class FakeBackend {
         const key = s("key").trim();
         if (key.length < 8) fail("invalid_key", "That key looks too short. Paste the whole key.");
         this.keys.set(s("provider_id"), key.slice(-4));
-        this.logEntry({ kind: "config_change", status: "ok", summary: `Key set for ${s("provider_id")}`, provider: s("provider_id") });
+        this.logDone({ kind: "config_change", actor: "user", summary: `key for ${s("provider_id")} set via ui`, detail: { setting: `keys.${s("provider_id")}`, via: "ui", provider: s("provider_id") } });
         return this.keyStatus(s("provider_id"));
       }
       case "delete_key":
@@ -269,7 +269,7 @@ export class FakeBackend {
       case "set_tool_decision": {
         const tool = TOOLS.find((t) => t.name === s("tool")) ?? fail("not_found", `No tool named ${s("tool")}.`);
         this.decisions.set(tool.name, a.decision as T.Decision);
-        this.logEntry({ kind: "config_change", status: "ok", summary: `${tool.name} → ${a.decision as string}`, tool: tool.name });
+        this.logDone({ kind: "config_change", actor: "user", summary: `permissions.tools.${tool.name} changed via ui`, detail: { setting: `permissions.tools.${tool.name}`, to: a.decision as string, via: "ui", tool: tool.name } });
         return this.toolInfo(tool);
       }
       case "add_rule": {
@@ -280,7 +280,7 @@ export class FakeBackend {
         if (!this.rules.some((r) => r.rule === rule && r.effect === a.effect)) {
           this.rules.push({ rule, effect: a.effect as T.RuleEffect });
         }
-        this.logEntry({ kind: "config_change", status: "ok", summary: `Rule added: ${a.effect as string} ${rule}` });
+        this.logDone({ kind: "config_change", actor: "user", summary: `permissions.${a.effect as string} changed via ui`, detail: { setting: `permissions.${a.effect as string}`, to: rule, via: "ui" } });
         return null;
       }
       case "remove_rule":
@@ -289,7 +289,7 @@ export class FakeBackend {
       case "set_paused":
         this.settings.paused = Boolean(a.paused);
         this.emit({ type: "agent_paused", paused: this.settings.paused });
-        this.logEntry({ kind: "config_change", status: "ok", summary: this.settings.paused ? "Agent paused" : "Agent resumed" });
+        this.logDone({ kind: "config_change", actor: "user", summary: `permissions.paused changed via ui`, detail: { setting: "permissions.paused", to: String(this.settings.paused), via: "ui" } });
         return null;
       case "pending_approvals":
         return [...this.approvals.values()].map((p) => p.request);
@@ -316,7 +316,7 @@ export class FakeBackend {
         } satisfies T.ExportResult;
       case "import_history":
         if (!s("path")) fail("invalid_path", "Choose a file to import.");
-        return { conversations: 0, messages: 0 } satisfies T.ImportResult;
+        return { imported: [], skipped_existing: [] } satisfies T.ImportReport;
       case "hide_quick_ask":
         return null;
       case "open_in_main":
@@ -362,7 +362,7 @@ export class FakeBackend {
 
   listConversations(query: T.ListQuery | null): T.Conversation[] {
     const all = [...this.conversations.values()]
-      .filter((c) => !this.trash.has(c.id) && (query?.include_archived || !c.archived))
+      .filter((c) => !this.trash.has(c.id) && (query?.scope === "all" || (query?.scope === "archived") === c.archived))
       .sort((x, y) => Number(y.pinned) - Number(x.pinned) || y.updated_at - x.updated_at);
     const offset = query?.offset ?? 0;
     return all.slice(offset, offset + (query?.limit ?? 200));
@@ -448,7 +448,7 @@ export class FakeBackend {
       } else {
         snippet = text.slice(0, 100);
       }
-      hits.push({ conversation_id: c.id, message_id: m.id, title: c.title, role: m.role, snippet, created_at: m.created_at });
+      hits.push({ conversation_id: c.id, conversation_title: c.title, message_id: m.id, role: m.role, provider: m.provider, model: m.model, snippet, created_at: m.created_at, score: -1 });
     }
     return hits.sort((x, y) => y.created_at - x.created_at).slice(0, 30);
   }
@@ -594,7 +594,10 @@ export class FakeBackend {
   async runTurn(conversationId: string, m: T.Message, turn: Turn, steps: Step[], prompt: string): Promise<void> {
     const ids = { conversation_id: conversationId, message_id: m.id };
     const started = Date.now();
-    const call = this.logEntry({ kind: "model_call", status: "started", summary: `${m.provider} · ${m.model}`, provider: m.provider, model: m.model, conversation_id: conversationId });
+    const call = this.logBegin({ kind: "model_call", actor: "agent", summary: `${m.provider}/${m.model}`, conversation_id: conversationId, detail: { provider: m.provider, model: m.model, message_id: m.id } });
+    if (m.provider !== "local") {
+      this.logDone({ kind: "key_use", actor: "system", conversation_id: conversationId, summary: `key for ${m.provider} sent to api.${m.provider}.com`, detail: { provider: m.provider, origin: `https://api.${m.provider}.com`, source: "keychain" } });
+    }
     let outputChars = 0;
     let status: T.MessageStatus = "complete";
     let error: string | undefined;
@@ -636,13 +639,13 @@ export class FakeBackend {
       if (error) this.emit({ type: "error", conversation_id: conversationId, message: error });
       this.turns.delete(conversationId);
       this.emit({ type: "done", ...ids, status });
-      this.completeEntry(call, {
-        status: status === "complete" ? "ok" : status === "cancelled" ? "cancelled" : "error",
-        duration_ms: Date.now() - started,
-        usage,
+      this.logEnd(call, status === "complete" ? "ok" : status === "cancelled" ? "cancelled" : "error", error ?? `${usage.input_tokens} in · ${usage.output_tokens} out`, {
+        input_tokens: usage.input_tokens,
+        output_tokens: usage.output_tokens,
         cost_usd: cost,
-        summary: `${m.provider} · ${m.model} · ${usage.input_tokens + usage.output_tokens} tokens`,
-      });
+        first_token_ms: 180,
+        stop_reason: status === "complete" ? "end_turn" : status,
+      }, Date.now() - started);
     }
   }
 
@@ -669,7 +672,8 @@ export class FakeBackend {
     const call: T.ToolCallBlock = { type: "tool_call", id: fakeId("call"), name: step.name, arguments: step.arguments };
     m.blocks.push(call);
     this.emit({ type: "tool_call", ...ids, call });
-    const entry = this.logEntry({ kind: "tool_call", status: "pending", summary: `${step.name} ${primaryArg(step.arguments)}`, tool: step.name, conversation_id: conversationId, detail: { arguments: step.arguments } });
+    const preview = tool.name === "shell.run" ? `$ ${primaryArg(call.arguments)}` : `${tool.name} ${primaryArg(call.arguments)}`;
+    const entry = this.logBegin({ kind: "tool_call", actor: "agent", summary: `${step.name}: ${preview}`, conversation_id: conversationId, detail: { tool: step.name, call_id: call.id, arguments: step.arguments, preview } });
     let { decision, reason, by } = this.decisionFor(tool, step.arguments);
     if (this.settings.paused) {
       decision = "deny";
@@ -678,15 +682,15 @@ export class FakeBackend {
     }
     let note: string | undefined;
     if (decision === "ask") {
-      const answer = await this.ask(conversationId, m.id, call, tool, reason, turn);
+      const answer = await this.ask(conversationId, call, tool, reason, turn);
       if (answer === null) {
         decision = "deny";
         by = "cancelled";
       } else {
-        decision = answer.type === "deny" ? "deny" : "allow";
+        decision = answer.kind === "deny" ? "deny" : "allow";
         by = "user";
-        if (answer.type === "deny") note = answer.note;
-        if (answer.type === "always_allow") {
+        if (answer.kind === "deny") note = answer.note ?? undefined;
+        if (answer.kind === "always_allow") {
           const rule = `${tool.name}(${primaryArg(step.arguments)})`;
           this.rules.push({ rule, effect: "allow" });
         }
@@ -699,49 +703,53 @@ export class FakeBackend {
     };
     if (decision === "deny") {
       finish(note ? `Denied by the user: ${note}` : `Denied (${by}).`, true);
-      this.completeEntry(entry, { status: "denied", decided_by: by });
+      this.logStage(entry, "decided", by === "rule" ? { rule: "deny rule" } : by === "user" ? "user" : "system", `deny (${by})`, { decision: "deny", reason: by, note: note ?? null });
+      this.logEnd(entry, "denied", note ? `denied: ${note}` : "denied", {}, 0);
       return;
     }
-    this.completeEntry(entry, { status: "started", decided_by: by });
+    this.logStage(entry, "decided", by === "user" ? "user" : by === "rule" ? { rule: "allow rule" } : "system", `allow (${by})`, { decision: "allow", reason: by });
+    this.logStage(entry, "started", "system", "started", {});
     const started = Date.now();
     await this.sleep(turn, Math.max(this.tokenDelayMs * 20, 10));
     if (turn.cancelled) {
       finish("Stopped by the user.", true);
-      this.completeEntry(entry, { status: "cancelled", duration_ms: Date.now() - started });
+      this.logEnd(entry, "cancelled", "stopped by the user", {}, Date.now() - started);
       return;
     }
     finish(step.result, Boolean(step.is_error));
-    this.completeEntry(entry, { status: step.is_error ? "error" : "ok", duration_ms: Date.now() - started, detail: { arguments: step.arguments, exit_status: 0, output_bytes: step.result.length } });
+    this.logEnd(entry, step.is_error ? "error" : "ok", step.is_error ? "failed" : "exit 0", { exit_status: 0, output_bytes: step.result.length, truncated: false }, Date.now() - started);
   }
 
-  ask(conversationId: string, messageId: string, call: T.ToolCallBlock, tool: ToolDef, reason: string, turn: Turn): Promise<T.ApprovalAnswer | null> {
+  ask(conversationId: string, call: T.ToolCallBlock, tool: ToolDef, reason: string, turn: Turn): Promise<T.ApprovalAnswer | null> {
     const request: T.ApprovalRequest = {
       id: fakeId("ap"),
       conversation_id: conversationId,
-      message_id: messageId,
       call_id: call.id,
       tool: tool.name,
       risk: tool.risk,
       arguments: call.arguments,
       preview: tool.name === "shell.run" ? `$ ${primaryArg(call.arguments)}` : `${tool.name} ${JSON.stringify(call.arguments)}`,
       reason,
-      created_at: Date.now(),
-      expires_at: Date.now() + 5 * 60_000,
+      rule: null,
+      taint: [],
+      suggested_rule: `${tool.name}(${primaryArg(call.arguments)})`,
+      requested_at: new Date().toISOString(),
+      timeout_secs: 300,
     };
-    const logged = this.logEntry({ kind: "approval", status: "pending", summary: `Asked: ${tool.name} ${primaryArg(call.arguments)}`, tool: tool.name, conversation_id: conversationId });
+    const logged = this.logBegin({ kind: "approval", actor: "agent", summary: `approve ${tool.name}: ${request.preview}?`, conversation_id: conversationId, detail: { tool: tool.name, call_id: call.id, preview: request.preview } });
     return new Promise((resolve) => {
       const settle = (answer: T.ApprovalAnswer | null, outcome: string) => {
         if (!this.approvals.delete(request.id)) return;
         turn.wake = null;
         this.emit({ type: "approval_resolved", id: request.id, outcome });
-        this.completeEntry(logged, {
-          status: answer && answer.type !== "deny" ? "ok" : "denied",
-          decided_by: answer ? "user" : "cancelled",
-          summary: `${outcome.replace("_", " ")}: ${tool.name} ${primaryArg(call.arguments)}`,
-        });
+        this.logEnd(logged, answer && answer.kind !== "deny" ? "ok" : "denied", outcome.replace(/_/g, " "), {
+          decision: answer?.kind ?? "deny",
+          reason: answer ? "user" : "cancelled",
+        }, Date.now() - Date.parse(request.requested_at));
         resolve(answer);
       };
-      this.approvals.set(request.id, { request, answer: (a) => settle(a, a.type) });
+      const outcomes = { allow_once: "allowed_once", always_allow: "always_allowed", deny: "denied" } as const;
+      this.approvals.set(request.id, { request, answer: (a) => settle(a, outcomes[a.kind]) });
       turn.wake = () => settle(null, "cancelled");
       this.emit({ type: "approval_requested", request });
     });
@@ -760,7 +768,7 @@ export class FakeBackend {
     const at = this.providers.findIndex((p) => p.id === spec.id);
     if (at >= 0) this.providers[at] = info;
     else this.providers.push(info);
-    this.logEntry({ kind: "config_change", status: "ok", summary: `Provider ${at >= 0 ? "updated" : "added"}: ${spec.id}`, provider: spec.id });
+    this.logDone({ kind: "config_change", actor: "user", summary: `providers.${spec.id} changed via ui`, detail: { setting: `providers.${spec.id}`, via: "ui", provider: spec.id } });
     return info;
   }
 
@@ -769,7 +777,7 @@ export class FakeBackend {
     if (p.kind !== "openai-compatible" && !this.keys.has(id)) {
       return { ok: false, message: `No key for ${id}. Set one below.`, latency_ms: null };
     }
-    this.logEntry({ kind: "key_use", status: "ok", summary: `Test call to ${id}`, provider: id });
+    this.logDone({ kind: "key_use", actor: "system", summary: `key for ${id} sent to api.${id}.com`, detail: { provider: id, origin: `https://api.${id}.com`, source: "keychain" } });
     return { ok: true, message: `${p.models[0] ?? "The model"} answered.`, latency_ms: 412 };
   }
 
@@ -790,20 +798,18 @@ export class FakeBackend {
     };
   }
 
-  logEntry(e: Partial<T.ActionLogEntry> & Pick<T.ActionLogEntry, "kind" | "status" | "summary">, ts = Date.now()): T.ActionLogEntry {
+  /** Writes an entry before an action (status pending) and publishes it. */
+  logBegin(e: Pick<T.ActionLogEntry, "kind" | "actor" | "summary"> & Partial<T.ActionLogEntry>, at = Date.now()): T.ActionLogEntry {
     this.logId += 1;
     const entry: T.ActionLogEntry = {
-      id: this.logId,
-      ts,
-      tool: null,
-      provider: null,
-      model: null,
+      id: `log-${this.logId}`,
+      seq: this.logId,
       conversation_id: null,
-      decided_by: null,
-      duration_ms: null,
-      usage: null,
-      cost_usd: null,
-      detail: null,
+      detail: {},
+      started_at_ms: at,
+      status: "pending",
+      stages: [],
+      outcome: null,
       ...e,
     };
     this.log.push(entry);
@@ -811,21 +817,38 @@ export class FakeBackend {
     return entry;
   }
 
-  completeEntry(entry: T.ActionLogEntry, patch: Partial<T.ActionLogEntry>): void {
-    Object.assign(entry, patch);
+  /** Records a stage of a running action. */
+  logStage(entry: T.ActionLogEntry, name: string, actor: T.Actor, summary: string, detail: T.Json): void {
+    entry.stages.push({ at_ms: Date.now(), name, actor, summary, detail });
     this.emit({ type: "action_logged", entry });
   }
 
+  /** Completes an action. */
+  logEnd(entry: T.ActionLogEntry, status: T.LogStatus, summary: string, detail: T.Json, durationMs: number | null): void {
+    entry.status = status;
+    entry.outcome = { at_ms: Date.now(), status, summary, detail, duration_ms: durationMs };
+    this.emit({ type: "action_logged", entry });
+  }
+
+  /** An instantaneous action: begun and completed at once. */
+  logDone(e: Pick<T.ActionLogEntry, "kind" | "actor" | "summary"> & Partial<T.ActionLogEntry>, outcome: T.Json = {}, at = Date.now()): T.ActionLogEntry {
+    const entry = this.logBegin(e, at);
+    this.logEnd(entry, "ok", "done", outcome, 0);
+    entry.outcome!.at_ms = at;
+    return entry;
+  }
+
   actionLog(q: T.LogQuery): T.ActionLogEntry[] {
+    const d = (e: T.ActionLogEntry, k: string) => (e.detail && typeof e.detail === "object" && !Array.isArray(e.detail) ? (e.detail as Record<string, T.Json>)[k] : undefined);
     return this.log
       .filter(
         (e) =>
-          (q.before == null || e.id < q.before) &&
+          (q.before == null || e.seq < q.before) &&
           (!q.kind || e.kind === q.kind) &&
-          (!q.tool || e.tool === q.tool) &&
-          (!q.provider || e.provider === q.provider),
+          (!q.tool || d(e, "tool") === q.tool) &&
+          (!q.provider || d(e, "provider") === q.provider),
       )
-      .sort((x, y) => y.id - x.id)
+      .sort((x, y) => y.seq - x.seq)
       .slice(0, q.limit);
   }
 }

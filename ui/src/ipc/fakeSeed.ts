@@ -88,11 +88,14 @@ export function seedDemo(fake: FakeBackend): void {
   });
 
   // The action log so far.
-  const log = (age: number, e: Parameters<FakeBackend["logEntry"]>[0]) => fake.logEntry(e, ago(age));
-  log(41 * 60_000, { kind: "key_use", status: "ok", summary: "anthropic key used", provider: "anthropic" });
-  log(40 * 60_000, { kind: "model_call", status: "ok", summary: "anthropic · claude-sonnet-4-5 · 1.3k tokens", provider: "anthropic", model: "claude-sonnet-4-5", duration_ms: 2140, usage: usage(1184, 96), cost_usd: 0.005, conversation_id: trip.id });
-  log(39 * 60_000, { kind: "tool_call", status: "ok", summary: "calendar.list_events Mon–Sun next week", tool: "calendar.list_events", decided_by: "default", duration_ms: 38, conversation_id: trip.id, detail: { arguments: { range: "Mon–Sun next week" }, events: 3 } });
-  log(20 * 60_000, { kind: "api_request", status: "ok", summary: "POST /v1/chat/completions · token vim-plugin", provider: "openai", model: "gpt-5-mini", duration_ms: 980, detail: { token: "vim-plugin", route: "/v1/chat/completions", status: 200 } });
+  const at = (age: number) => ago(age);
+  const mc = fake.logBegin({ kind: "model_call", actor: "agent", summary: "anthropic/claude-sonnet-4-5", conversation_id: trip.id, detail: { provider: "anthropic", model: "claude-sonnet-4-5" } }, at(40 * 60_000));
+  fake.logEnd(mc, "ok", "1184 in · 96 out", { input_tokens: 1184, output_tokens: 96, cost_usd: 0.005, first_token_ms: 640, stop_reason: "tool_use" }, 2140);
+  fake.logDone({ kind: "key_use", actor: "system", conversation_id: trip.id, summary: "key for anthropic sent to api.anthropic.com", detail: { provider: "anthropic", origin: "https://api.anthropic.com", source: "keychain" } }, {}, at(40 * 60_000));
+  const tc = fake.logBegin({ kind: "tool_call", actor: "agent", summary: "calendar.list_events: Mon–Sun next week", conversation_id: trip.id, detail: { tool: "calendar.list_events", call_id: "call-seed-1", arguments: { range: "Mon–Sun next week" }, preview: "Mon–Sun next week" } }, at(39 * 60_000));
+  fake.logStage(tc, "decided", "system", "allow (read tools are allowed by default)", { decision: "allow", reason: "default for read" });
+  fake.logEnd(tc, "ok", "3 events", { output_bytes: 64, truncated: false }, 38);
+  fake.logDone({ kind: "api_request", actor: { api: "vim-plugin" }, summary: "POST /v1/chat/completions", detail: { method: "POST", path: "/v1/chat/completions", model: "openai/gpt-5-mini", provider: "openai" } }, { status: 200 }, at(20 * 60_000));
 
   // A live turn that stops at an approval.
   const ask = fake.addMessage(trip.id, { role: "user", parent_id: trip.current_leaf, blocks: text("Before I go — what's the git status of ~/code/hearth?") });

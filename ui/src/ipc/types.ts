@@ -4,6 +4,11 @@
 // `#[serde(tag = "type", rename_all = "snake_case")]`. Sources:
 //   src-tauri/gateway/src/conversation.rs  (Role, Opaque, Block, Usage, MessageStatus, Message, Conversation)
 //   src-tauri/gateway/src/events.rs        (Event)
+//   src-tauri/gateway/src/store/{conversations,search,export}.rs (ListQuery, ConversationEntry,
+//                                          SearchQuery, SearchHit, SnippetPart, ImportReport)
+//   src-tauri/gateway/src/policy/approvals.rs (ApprovalRequest, ApprovalAnswer — tagged by `kind`)
+//   src-tauri/gateway/src/audit/{entry,query}.rs (LogEntry, EntryKind, EntryStatus, Actor)
+//   src-tauri/gateway/src/agent/model_ref.rs (ModelRef), config/providers.rs (ProviderKind)
 // Types marked "UI contract" have no Rust type yet: the Rust side must serialise exactly these shapes.
 //
 // When tauri-specta generates bindings, replace this file by a re-export of the generated one:
@@ -104,11 +109,21 @@ export interface IpcError {
   message: string;
 }
 
-/** `list_conversations` query. */
+/** Which conversations a list shows (store::ListScope). */
+export type ListScope = "active" | "archived" | "all" | "trash";
+
+/** `list_conversations` query (store::ListQuery). */
 export interface ListQuery {
-  limit: number;
-  offset: number;
-  include_archived: boolean;
+  scope?: ListScope;
+  pinned_first?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/** A conversation as listed (store::ConversationEntry: the conversation flattened in). */
+export interface ConversationEntry extends Conversation {
+  deleted_at?: Timestamp;
+  message_count: number;
 }
 
 /** `get_conversation` result: the conversation, the messages on its current path (root first), and
@@ -119,24 +134,35 @@ export interface ConversationView {
   siblings: Record<string, string[]>;
 }
 
-/** `search_history` filters (all optional). */
-export interface SearchFilters {
-  role?: Role;
-  provider?: string;
-  since?: Timestamp;
-  until?: Timestamp;
-  include_archived?: boolean;
+/** `search_history` query (store::SearchQuery). */
+export interface SearchQuery {
+  text: string;
+  provider?: string | null;
+  model?: string | null;
+  since?: Timestamp | null;
+  until?: Timestamp | null;
+  limit?: number | null;
 }
 
-/** One `search_history` hit. `snippet` is plain text where only `<mark>` and `</mark>` are markup;
- * the UI escapes everything else. */
+/** One piece of a snippet (store::SnippetPart). */
+export interface SnippetPart {
+  text: string;
+  highlighted: boolean;
+}
+
+/** One search result (store::SearchHit); `message_id` is null for a title match. The snippet is
+ * structured parts; a plain string in which only `<mark>…</mark>` is markup is accepted too (the
+ * UI escapes everything else). */
 export interface SearchHit {
   conversation_id: string;
-  message_id: string;
-  title: string;
-  role: Role;
-  snippet: string;
+  conversation_title: string;
+  message_id: string | null;
+  role: Role | null;
+  provider: string | null;
+  model: string | null;
   created_at: Timestamp;
+  snippet: SnippetPart[] | string;
+  score: number;
 }
 
 /** A model to pick: `provider` is the configured provider id. */
@@ -146,7 +172,7 @@ export interface ModelInfo {
   label: string;
 }
 
-/** How the UI names a model in `send_message` / `regenerate`. */
+/** How the UI names a model in `send_message` / `regenerate` (agent::ModelRef). */
 export interface ModelRef {
   provider: string;
   model: string;
@@ -167,6 +193,8 @@ export interface ProviderInfo {
   kind: ProviderKind;
   base_url: string | null;
   models: string[];
+  /** The key comes from this environment variable instead of the keychain. */
+  key_env?: string | null;
 }
 
 /** `add_provider` arguments (also used to edit: same id replaces). */
@@ -216,13 +244,16 @@ export interface ToolInfo {
   rules: ToolRule[];
 }
 
-/** A tool call waiting for the user (`pending_approvals`, `approval_requested`). */
+/** Untrusted content seen earlier in the turn (policy::TaintSource). */
+export interface TaintSource {
+  tool: string;
+  source: string;
+}
+
+/** A tool call waiting for the user (policy::ApprovalRequest; `pending_approvals`,
+ * `approval_requested`). */
 export interface ApprovalRequest {
   id: string;
-  conversation_id: string | null;
-  message_id: string | null;
-  /** The tool call block id this approval gates. */
-  call_id: string | null;
   tool: string;
   risk: Risk;
   arguments: Json;
@@ -230,54 +261,86 @@ export interface ApprovalRequest {
   preview: string;
   /** Why it asks (the rule, the risk default, or taint by untrusted content). */
   reason: string;
-  created_at: Timestamp;
-  /** When it will be denied automatically. */
-  expires_at: Timestamp | null;
+  /** The rule involved, if any. */
+  rule: string | null;
+  /** Untrusted content seen earlier in the turn. */
+  taint: TaintSource[];
+  /** The allow rule "always allow" adds. */
+  suggested_rule: string | null;
+  conversation_id: string | null;
+  /** The tool call block id this approval gates. */
+  call_id: string | null;
+  /** RFC 3339. */
+  requested_at: string;
+  /** Seconds before it counts as denied. */
+  timeout_secs: number;
 }
 
-/** `answer_approval` answer. */
+/** `answer_approval` answer (policy::ApprovalAnswer, tagged by `kind`). */
 export type ApprovalAnswer =
-  | { type: "allow_once" }
-  | { type: "always_allow" }
-  | { type: "deny"; note?: string };
+  | { kind: "allow_once" }
+  | { kind: "always_allow" }
+  | { kind: "deny"; note: string | null };
 
-/** Action-log entry kinds. */
+/** `approval_resolved.outcome` values. */
+export type ApprovalOutcome = "allowed_once" | "always_allowed" | "denied" | "timed_out" | "paused";
+
+/** Action-log entry kinds (audit::EntryKind). */
 export type LogKind =
   | "model_call"
   | "tool_call"
   | "approval"
   | "key_use"
   | "config_change"
-  | "api_request";
+  | "api_request"
+  | "other";
 
-/** Where an entry stands: written before the action (`started`/`pending`), completed after. */
-export type LogStatus = "pending" | "started" | "ok" | "error" | "denied" | "cancelled";
+/** How an action ended (audit::EntryStatus); `pending` until completed. */
+export type LogStatus = "pending" | "ok" | "error" | "denied" | "cancelled" | "interrupted";
 
-/** One action-log entry (`action_log`, `action_logged`). Re-published with the same id when completed. */
-export interface ActionLogEntry {
-  id: number;
-  ts: Timestamp;
-  kind: LogKind;
-  status: LogStatus;
-  /** One line for people ("anthropic · claude-sonnet-4 · 1.2k tokens", "$ git status"). */
+/** Who acted (audit::Actor, serde's external tagging). */
+export type Actor = "user" | "agent" | "system" | { api: string } | { rule: string };
+
+/** An intermediate step (audit::StageView): `decided`, `started`… */
+export interface StageView {
+  at_ms: Timestamp;
+  name: string;
+  actor: Actor;
   summary: string;
-  tool: string | null;
-  provider: string | null;
-  model: string | null;
-  conversation_id: string | null;
-  /** Who decided (`rule`, `user`, `default`, `timeout`) for tool calls and approvals. */
-  decided_by: string | null;
-  duration_ms: number | null;
-  usage: Usage | null;
-  cost_usd: number | null;
-  /** Everything else, already redacted. */
   detail: Json;
 }
 
-/** `action_log` query. */
+/** A completion (audit::OutcomeView). */
+export interface OutcomeView {
+  at_ms: Timestamp;
+  status: LogStatus;
+  summary: string;
+  detail: Json;
+  duration_ms: number | null;
+}
+
+/** One action-log entry (audit::LogEntry; `action_log`, `action_logged`). Re-published with the
+ * same id at each stage and at completion. Kind-specific fields live in `detail` (provider, model,
+ * tool, call_id, preview…) and `outcome.detail` (input_tokens, output_tokens, cost_usd, exit_status…). */
+export interface ActionLogEntry {
+  id: string;
+  /** Chain position; orders entries. */
+  seq: number;
+  kind: LogKind;
+  actor: Actor;
+  conversation_id: string | null;
+  summary: string;
+  detail: Json;
+  started_at_ms: Timestamp;
+  status: LogStatus;
+  stages: StageView[];
+  outcome: OutcomeView | null;
+}
+
+/** `action_log` query: the newest `limit` entries (newest first), optionally before a `seq`. */
 export interface LogQuery {
   limit: number;
-  /** Only entries with an id lower than this (paging back). */
+  /** Only entries with a lower seq (paging back). */
   before?: number;
   kind?: LogKind;
   tool?: string;
@@ -327,10 +390,10 @@ export interface ExportResult {
   conversations: number;
 }
 
-/** `import_history` result. */
-export interface ImportResult {
-  conversations: number;
-  messages: number;
+/** `import_history` result (store::ImportReport). */
+export interface ImportReport {
+  imported: string[];
+  skipped_existing: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +416,7 @@ export type Event =
   | { type: "error"; conversation_id: string | null; message: string }
   | { type: "done"; conversation_id: string; message_id: string; status: MessageStatus }
   | { type: "approval_requested"; request: ApprovalRequest }
-  | { type: "approval_resolved"; id: string; outcome: string }
+  | { type: "approval_resolved"; id: string; outcome: ApprovalOutcome | string }
   | { type: "action_logged"; entry: ActionLogEntry }
   | { type: "agent_paused"; paused: boolean }
   | { type: "config_reloaded"; error: string | null };

@@ -1,6 +1,7 @@
 // Search snippets: plain text in which only <mark>…</mark> is markup. Everything is rendered as
 // React text nodes (escaped); the marks become <mark> elements. No HTML is ever parsed.
 import type { ReactNode } from "react";
+import type { SnippetPart } from "../ipc";
 
 /** Splits a snippet into text and highlighted parts. */
 export function parseSnippet(snippet: string): { text: string; marked: boolean }[] {
@@ -16,11 +17,12 @@ export function parseSnippet(snippet: string): { text: string; marked: boolean }
   return parts;
 }
 
-/** Renders a snippet safely. */
-export function Snippet({ text }: { text: string }): ReactNode {
+/** Renders a snippet safely: structured parts (store::SnippetPart) or a `<mark>`-marked string. */
+export function Snippet({ text }: { text: string | SnippetPart[] }): ReactNode {
+  const parts = typeof text === "string" ? parseSnippet(text) : text.map((p) => ({ text: p.text, marked: p.highlighted }));
   return (
     <>
-      {parseSnippet(text).map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+      {parts.map((p, i) => (p.marked ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
     </>
   );
 }
