@@ -87,6 +87,7 @@ pub(crate) fn classify(
         (Hint::None, 503 | 529) => Hint::Overloaded,
         (Hint::None, 400..=499) => Hint::InvalidRequest,
         (Hint::None, _) => Hint::Server,
+        (Hint::Server, 503 | 529) => Hint::Overloaded,
         (hint, _) => hint,
     };
     match hint {

@@ -7,6 +7,10 @@
 
 mod anthropic;
 mod build;
+#[cfg(test)]
+mod conformance_tests;
+#[cfg(test)]
+mod cross_tests;
 mod error;
 mod error_body;
 mod gemini;
