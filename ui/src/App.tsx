@@ -45,7 +45,7 @@ function Main() {
     );
   }, [app.toast]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useEffect(() => refreshList(), [refreshList]);
+  useEffect(() => refreshList(), [refreshList, app.conversationsVersion]);
   useEffect(() => onOpenConversation(({ conversation_id }) => {
     setSelected(conversation_id);
     refreshList();
@@ -105,11 +105,6 @@ function Main() {
         onChanged={refreshList}
       />
       <main className="centre">
-        {pendingElsewhere > 0 && !dialogApproval && (
-          <button type="button" className="pending-pill" data-testid="pending-approvals" onClick={() => setForcedApproval(app.approvals.find((a) => a.conversation_id !== selected)?.id ?? null)}>
-            {pendingElsewhere} approval{pendingElsewhere > 1 ? "s" : ""} waiting
-          </button>
-        )}
         <ChatView
           ref={chat}
           conversationId={selected}
@@ -120,6 +115,13 @@ function Main() {
           onChanged={refreshList}
           panelOpen={panelOpen}
           onTogglePanel={() => setPanelOpen((o) => !o)}
+          headerExtra={
+            pendingElsewhere > 0 && !dialogApproval ? (
+              <button type="button" className="pending-pill" data-testid="pending-approvals" onClick={() => setForcedApproval(app.approvals.find((a) => a.conversation_id !== selected)?.id ?? null)}>
+                {pendingElsewhere} approval{pendingElsewhere > 1 ? "s" : ""} waiting
+              </button>
+            ) : null
+          }
         />
       </main>
       {panelOpen && <RightPanel onClose={() => setPanelOpen(false)} />}

@@ -32,6 +32,8 @@ interface Props {
   onChanged: () => void;
   panelOpen: boolean;
   onTogglePanel: () => void;
+  /** Shown in the header before the model picker (e.g. approvals waiting elsewhere). */
+  headerExtra?: React.ReactNode;
 }
 
 const EXAMPLES = [
@@ -58,7 +60,7 @@ function placeholderFor(id: string, conversationId: string): Message {
   };
 }
 
-export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conversationId, onOpened, onChanged, panelOpen, onTogglePanel }, ref) {
+export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conversationId, onOpened, onChanged, panelOpen, onTogglePanel, headerExtra }, ref) {
   const app = useApp();
   const [view, setView] = useState<ConversationView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -279,6 +281,7 @@ export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conver
           {title}
         </h1>
         <div className="chat-header-tools">
+          {headerExtra}
           <ModelPicker models={app.models} value={model} onChange={setChosenModel} />
           <button
             type="button"

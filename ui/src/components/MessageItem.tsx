@@ -123,6 +123,7 @@ function UserMessage({ message, siblings, actions, busy }: Props) {
       <div className="user-bubble">{text}</div>
       <div className="msg-actions">
         <BranchSwitcher id={message.id} siblings={siblings} actions={actions} disabled={busy} />
+        <span className="hover-actions">
         <CopyButton text={text} />
         <button
           type="button"
@@ -138,6 +139,7 @@ function UserMessage({ message, siblings, actions, busy }: Props) {
         >
           <EditIcon size={14} />
         </button>
+        </span>
       </div>
     </div>
   );
@@ -225,6 +227,13 @@ function AssistantMessage(props: Props) {
       {!streaming && (
         <div className="msg-actions">
           <BranchSwitcher id={message.id} siblings={siblings} actions={actions} disabled={busy} />
+          {usage && (
+            <span className="msg-usage" data-testid="message-usage">
+              {usageLine(usage)}
+              {cost != null && ` · ${money(cost)}`}
+            </span>
+          )}
+          <span className="hover-actions always-last">
           {text && <CopyButton text={text} />}
           <span className="split-btn">
             <button type="button" className="icon-btn" data-testid="regenerate" aria-label="Regenerate answer" title="Regenerate" disabled={busy} onClick={() => actions.regenerate(message.id)}>
@@ -245,12 +254,7 @@ function AssistantMessage(props: Props) {
               <ChevronDown size={12} />
             </button>
           </span>
-          {usage && (
-            <span className="msg-usage" data-testid="message-usage">
-              {usageLine(usage)}
-              {cost != null && ` · ${money(cost)}`}
-            </span>
-          )}
+          </span>
         </div>
       )}
     </div>

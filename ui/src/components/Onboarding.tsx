@@ -93,7 +93,7 @@ export function Onboarding({ onDone, onSkip }: { onDone: () => void; onSkip: () 
       {step === "details" && (
         <div className="onb-step">
           <h2>{KIND_DEFAULTS[kind].label}</h2>
-          <ProviderForm key={kind} fixedKind={kind} submitLabel="Test and continue" busy={busy} error={error} onSubmit={submit} onCancel={() => setStep("kind")} />
+          <ProviderForm key={kind} fixedKind={kind} submitLabel="Test and continue" cancelLabel="Back" busy={busy} error={error} onSubmit={submit} onCancel={() => setStep("kind")} />
           {test && !test.ok && (
             <div className="form-buttons">
               <button type="button" className="btn btn-ghost" onClick={() => setStep("done")}>

@@ -20,13 +20,14 @@ interface Props {
   /** The kind is fixed (onboarding picks it first). */
   fixedKind?: ProviderKind;
   submitLabel: string;
+  cancelLabel?: string;
   busy?: boolean;
   error?: string | null;
   onSubmit: (v: ProviderFormValue) => void;
   onCancel?: () => void;
 }
 
-export function ProviderForm({ initial, fixedKind, submitLabel, busy, error, onSubmit, onCancel }: Props) {
+export function ProviderForm({ initial, fixedKind, submitLabel, cancelLabel = "Cancel", busy, error, onSubmit, onCancel }: Props) {
   const [kind, setKind] = useState<ProviderKind>(initial?.kind ?? fixedKind ?? "anthropic");
   const d = KIND_DEFAULTS[kind];
   const [id, setId] = useState(initial?.id ?? d.id);
@@ -103,7 +104,7 @@ export function ProviderForm({ initial, fixedKind, submitLabel, busy, error, onS
       <div className="form-buttons">
         {onCancel && (
           <button type="button" className="btn btn-ghost" onClick={onCancel}>
-            Cancel
+            {cancelLabel}
           </button>
         )}
         <button type="submit" className="btn btn-primary" data-testid="provider-save" disabled={busy}>

@@ -1,6 +1,6 @@
 // Settings: Providers, Tools & folders, Personal context, Local API, Data, Appearance, About.
-import { useState } from "react";
-import { commands, errorMessage, type Appearance, type ExportFormat } from "../ipc";
+import { useEffect, useState } from "react";
+import { commands, errorMessage, type Appearance, type ConversationEntry, type ExportFormat } from "../ipc";
 import { compact } from "../lib/format";
 import { useApp, type SettingsSection } from "../state/app";
 import { Dialog } from "./Dialog";
@@ -47,6 +47,37 @@ function PathList({ paths, onChange }: { paths: string[]; onChange: (p: string[]
         </button>
       </form>
     </div>
+  );
+}
+
+function Shelf({ scope, onChanged }: { scope: "archived" | "trash"; onChanged: () => void }) {
+  const app = useApp();
+  const [list, setList] = useState<ConversationEntry[] | null>(null);
+  const load = () => commands.listConversations({ scope, limit: 200 }).then(setList, () => setList([]));
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scope]);
+  const restore = (c: ConversationEntry) =>
+    (scope === "trash" ? commands.restoreConversation(c.id) : commands.setArchived(c.id, false)).then(
+      () => {
+        void load();
+        onChanged();
+      },
+      (e) => app.toast({ text: errorMessage(e), tone: "error" }),
+    );
+  return (
+    <ul className="path-list" data-testid={`shelf-${scope}`}>
+      {list?.map((c) => (
+        <li key={c.id}>
+          <span>{c.title || "Untitled"}</span>
+          <button type="button" className="btn btn-small" onClick={() => void restore(c)}>
+            {scope === "trash" ? "Restore" : "Unarchive"}
+          </button>
+        </li>
+      ))}
+      {list?.length === 0 && <li className="muted">{scope === "trash" ? "The trash is empty. Deleted conversations stay here for 30 days." : "Nothing archived."}</li>}
+    </ul>
   );
 }
 
@@ -103,6 +134,10 @@ function Data() {
           {status}
         </p>
       )}
+      <h3>Archived</h3>
+      <Shelf scope="archived" onChanged={app.notifyConversationsChanged} />
+      <h3>Trash</h3>
+      <Shelf scope="trash" onChanged={app.notifyConversationsChanged} />
     </div>
   );
 }

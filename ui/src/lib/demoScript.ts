@@ -21,6 +21,10 @@ export async function runDemoScript(script: string): Promise<void> {
     const [verb, arg = ""] = step.split(":");
     if (verb === "wait") await new Promise((r) => setTimeout(r, Number(arg) || 300));
     else if (verb === "click") (await waitFor(arg))?.click();
+    else if (verb === "text") {
+      const label = decodeURIComponent(arg);
+      [...document.querySelectorAll<HTMLElement>("button")].find((b) => b.textContent?.trim() === label)?.click();
+    }
     else if (verb === "type") {
       const [id, text = ""] = arg.split("=");
       const el = (await waitFor(id)) as HTMLInputElement | HTMLTextAreaElement | null;
@@ -28,6 +32,8 @@ export async function runDemoScript(script: string): Promise<void> {
       const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
       Object.getOwnPropertyDescriptor(proto, "value")?.set?.call(el, decodeURIComponent(text));
       el.dispatchEvent(new Event("input", { bubbles: true }));
+    } else if (verb === "enter") {
+      (await waitFor(arg))?.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
     } else if (verb === "key") {
       window.dispatchEvent(new KeyboardEvent("keydown", { key: arg, ctrlKey: false, bubbles: true }));
     }

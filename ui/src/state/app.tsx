@@ -41,6 +41,9 @@ export interface AppState {
   openSettings: (section?: SettingsSection | null) => void;
   toasts: Toast[];
   toast: (t: Omit<Toast, "id">) => void;
+  /** Bumped when conversations change outside the sidebar (settings: unarchive, restore). */
+  conversationsVersion: number;
+  notifyConversationsChanged: () => void;
   dismissToast: (id: number) => void;
 }
 
@@ -64,6 +67,8 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [approvals, setApprovals] = useState<ApprovalRequest[]>([]);
   const [settingsOpen, setSettingsOpen] = useState<SettingsSection | null>(null);
   const [toasts, setToasts] = useState<Toast[]>([]);
+  const [conversationsVersion, setConversationsVersion] = useState(0);
+  const notifyConversationsChanged = useCallback(() => setConversationsVersion((v) => v + 1), []);
 
   const dismissToast = useCallback((id: number) => setToasts((ts) => ts.filter((t) => t.id !== id)), []);
   const toast = useCallback(
@@ -176,8 +181,10 @@ export function AppProvider({ children }: { children: ReactNode }) {
       toasts,
       toast,
       dismissToast,
+      conversationsVersion,
+      notifyConversationsChanged,
     }),
-    [info, settings, updateSettings, paused, setPaused, providers, models, reloadProviders, approvals, answerApproval, settingsOpen, openSettings, toasts, toast, dismissToast],
+    [info, settings, updateSettings, paused, setPaused, providers, models, reloadProviders, approvals, answerApproval, settingsOpen, openSettings, toasts, toast, dismissToast, conversationsVersion, notifyConversationsChanged],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
