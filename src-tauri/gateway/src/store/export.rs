@@ -241,10 +241,7 @@ fn parents_first(
     }
     let mut seen = HashSet::new();
     let already_ordered = messages.iter().all(|message| {
-        let ok = message
-            .parent_id
-            .as_ref()
-            .map_or(true, |p| seen.contains(p));
+        let ok = message.parent_id.as_ref().is_none_or(|p| seen.contains(p));
         seen.insert(message.id.clone());
         ok
     });
