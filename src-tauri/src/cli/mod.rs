@@ -2,6 +2,8 @@
 //! subcommand group.
 
 mod history;
+mod key;
+mod log;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +28,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the gateway headless with the local API on loopback.
     Serve(serve::ServeArgs),
+    /// Provider keys in the OS keychain: set, status, delete, confirm-host.
+    Key(key::KeyArgs),
+    /// The action log: list, follow, verify.
+    Log(log::LogArgs),
     /// Conversation history: list, show, search, export, import, delete.
     History(history::HistoryArgs),
 }
@@ -45,6 +51,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => crate::desktop::run(data_dir),
         Some(Command::Serve(args)) => serve::run(data_dir, args),
+        Some(Command::Key(args)) => key::run(data_dir, args),
+        Some(Command::Log(args)) => log::run(data_dir, args),
         Some(Command::History(args)) => history::run(data_dir, args),
     };
     match result {

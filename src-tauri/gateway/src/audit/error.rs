@@ -15,7 +15,7 @@ pub enum ChainBreak {
         entry_id: String,
     },
     /// Records are missing between two positions: they were deleted.
-    #[error("records #{first_missing}..#{last_missing} are missing (deleted) before entry {next_entry_id}")]
+    #[error("{} missing (deleted) before entry {next_entry_id}", missing_range(*first_missing, *last_missing))]
     Missing {
         /// The first missing position.
         first_missing: i64,
@@ -42,6 +42,15 @@ pub enum ChainBreak {
         /// The position the head says the log reaches.
         head_seq: i64,
     },
+}
+
+/// `record #3 is` / `records #3..#5 are`.
+fn missing_range(first: i64, last: i64) -> String {
+    if first == last {
+        format!("record #{first} is")
+    } else {
+        format!("records #{first}..#{last} are")
+    }
 }
 
 /// A failed action-log operation.

@@ -296,3 +296,217 @@ fn deny(note: &str) -> ApprovalAnswer {
         note: Some(note.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::events::EventBus;
+    use crate::tools::{builtin_registry, ToolRegistry};
+    use serde_json::json;
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        live: LiveConfig,
+        approvals: Approvals,
+        registry: ToolRegistry,
+        root: std::path::PathBuf,
+    }
+
+    fn setup(timeout_secs: u64) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap().join("root");
+        std::fs::create_dir(&root).unwrap();
+        let path = dir.path().join("config.toml");
+        let text = format!(
+            "[general]\napproval_timeout_secs = {timeout_secs}\n[tools]\nroots = [{root:?}]\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        let bus = EventBus::default();
+        let live = LiveConfig::new(
+            path.clone(),
+            Config::load_or_init(&path).unwrap(),
+            bus.clone(),
+        );
+        let approvals = Approvals::new(bus, live.clone());
+        let registry = builtin_registry(&live);
+        Setup {
+            _dir: dir,
+            live,
+            approvals,
+            registry,
+            root,
+        }
+    }
+
+    fn request(s: &Setup, command: &str) -> ApprovalRequest {
+        let tool = s.registry.get("shell.run").unwrap();
+        let args = json!({"command": command});
+        let verdict = Verdict::new(Decision::Ask, "execute tools ask by default");
+        ApprovalRequest::new(tool.as_ref(), &args, &verdict, &Taint::new())
+    }
+
+    /// Waits for the next `ApprovalRequested` event and returns its id.
+    async fn requested(events: &mut tokio::sync::broadcast::Receiver<Event>) -> String {
+        loop {
+            let event = tokio::time::timeout(Duration::from_secs(5), events.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            if let Event::ApprovalRequested { request } = event {
+                return request["id"].as_str().unwrap().to_string();
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_from_any_shell_resolves_the_request() {
+        let s = setup(60);
+        let mut events = s.live.bus().subscribe();
+        let asking = tokio::spawn({
+            let approvals = s.approvals.clone();
+            let request = request(&s, "git status");
+            async move { approvals.resolve(request).await }
+        });
+        let id = requested(&mut events).await;
+        let pending = s.approvals.pending();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(
+            pending[0].preview,
+            format!("$ git status (in {})", s.root.display())
+        );
+        assert_eq!(
+            pending[0].suggested_rule.as_deref(),
+            Some("shell.run(git status)")
+        );
+        assert_eq!(pending[0].timeout_secs, 60);
+        let note = Some("not now".to_string());
+        s.approvals
+            .answer(&id, ApprovalAnswer::Deny { note: note.clone() })
+            .unwrap();
+        let resolution = asking.await.unwrap();
+        assert_eq!(resolution.answer, ApprovalAnswer::Deny { note });
+        assert_eq!(resolution.by, AnsweredBy::User);
+        assert!(s.approvals.pending().is_empty());
+        assert_eq!(
+            s.approvals.answer(&id, ApprovalAnswer::AllowOnce),
+            Err(ApprovalError::NotPending(id.clone()))
+        );
+        let resolved = loop {
+            if let Event::ApprovalResolved { id: rid, outcome } = events.recv().await.unwrap() {
+                break (rid, outcome);
+            }
+        };
+        assert_eq!(resolved, (id, "denied".to_string()));
+    }
+
+    #[tokio::test]
+    async fn always_allow_saves_the_exact_rule() {
+        let s = setup(60);
+        let mut events = s.live.bus().subscribe();
+        let asking = tokio::spawn({
+            let approvals = s.approvals.clone();
+            let request = request(&s, "git status");
+            async move { approvals.resolve(request).await }
+        });
+        let id = requested(&mut events).await;
+        s.approvals
+            .answer(&id, ApprovalAnswer::AlwaysAllow)
+            .unwrap();
+        let resolution = asking.await.unwrap();
+        assert!(resolution.answer.allows());
+        assert_eq!(
+            resolution.rule_added.as_deref(),
+            Some("shell.run(git status)")
+        );
+        let config = Config::load_or_init(s.live.path()).unwrap();
+        assert_eq!(
+            config.permissions.allow[0].to_string(),
+            "shell.run(git status)"
+        );
+        let tool = s.registry.get("shell.run").unwrap();
+        let policy = crate::policy::Policy::new(s.live.current());
+        let again = policy.evaluate(
+            tool.as_ref(),
+            &json!({"command": "git status"}),
+            &Taint::new(),
+        );
+        assert_eq!(again.decision, Decision::Allow);
+        let other = policy.evaluate(
+            tool.as_ref(),
+            &json!({"command": "git status; rm -rf ~"}),
+            &Taint::new(),
+        );
+        assert_eq!(other.decision, Decision::Ask);
+    }
+
+    #[tokio::test]
+    async fn unanswered_requests_time_out_as_denied() {
+        let s = setup(1);
+        let started = std::time::Instant::now();
+        let resolution = tokio::time::timeout(
+            Duration::from_secs(10),
+            s.approvals.resolve(request(&s, "ls")),
+        )
+        .await
+        .unwrap();
+        assert!(started.elapsed() >= Duration::from_secs(1));
+        assert_eq!(resolution.by, AnsweredBy::Timeout);
+        assert_eq!(resolution.outcome(), "timed_out");
+        match resolution.answer {
+            ApprovalAnswer::Deny { note: Some(note) } => assert!(note.contains("1 s"), "{note}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(s.approvals.pending().is_empty());
+    }
+
+    #[tokio::test]
+    async fn pausing_denies_waiting_requests_and_new_ones() {
+        let s = setup(60);
+        let mut events = s.live.bus().subscribe();
+        let asking = tokio::spawn({
+            let approvals = s.approvals.clone();
+            let request = request(&s, "ls");
+            async move { approvals.resolve(request).await }
+        });
+        requested(&mut events).await;
+        crate::policy::settings::set_paused(&s.live, true).unwrap();
+        let resolution = tokio::time::timeout(Duration::from_secs(5), asking)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(resolution.by, AnsweredBy::Pause);
+        assert!(!resolution.answer.allows());
+        assert!(s.approvals.pending().is_empty());
+        let later = s.approvals.resolve(request(&s, "ls")).await;
+        assert_eq!(later.by, AnsweredBy::Pause);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_ask_leaves_nothing_pending() {
+        let s = setup(60);
+        let mut events = s.live.bus().subscribe();
+        let asking = tokio::spawn({
+            let approvals = s.approvals.clone();
+            let request = request(&s, "ls");
+            async move { approvals.resolve(request).await }
+        });
+        requested(&mut events).await;
+        asking.abort();
+        let _ = asking.await;
+        assert!(s.approvals.pending().is_empty());
+    }
+
+    #[test]
+    fn answers_have_a_stable_wire_form() {
+        let deny = ApprovalAnswer::Deny {
+            note: Some("no".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&deny).unwrap(),
+            json!({"kind": "deny", "note": "no"})
+        );
+        let once: ApprovalAnswer = serde_json::from_value(json!({"kind": "allow_once"})).unwrap();
+        assert_eq!(once, ApprovalAnswer::AllowOnce);
+    }
+}

@@ -151,7 +151,7 @@ async fn after_untrusted_content_no_risky_call_is_allowed() {
     let w = world(ALLOW_EVERYTHING).await;
     let fetch = w.registry.get("web.fetch").unwrap();
     let read = w.registry.get("files.read").unwrap();
-    for n in 0..CORPUS.len() {
+    for (n, text) in CORPUS.iter().enumerate() {
         // Each untrusted source on its own taints the turn.
         let mut sources: Vec<(&str, ToolOutput)> = Vec::new();
         let page = fetch
@@ -161,7 +161,7 @@ async fn after_untrusted_content_no_risky_call_is_allowed() {
             )
             .await
             .unwrap();
-        assert!(page.content.contains(&CORPUS[n][..20]), "{}", page.content);
+        assert!(page.content.contains(&text[..20]), "{}", page.content);
         sources.push(("web.fetch", page));
         let path =
             w.sb.untrusted

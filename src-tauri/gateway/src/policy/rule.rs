@@ -312,7 +312,8 @@ mod tests {
 
     #[test]
     fn bad_rules_are_rejected_with_a_reason() {
-        let cases: &[(&str, fn(&RuleError) -> bool)] = &[
+        type Check = fn(&RuleError) -> bool;
+        let cases: &[(&str, Check)] = &[
             ("", |e| matches!(e, RuleError::Empty)),
             ("shell.run(git", |e| matches!(e, RuleError::Unclosed(_))),
             ("shell.run()", |e| matches!(e, RuleError::EmptyArgument(_))),

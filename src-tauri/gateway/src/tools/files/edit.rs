@@ -61,10 +61,7 @@ fn replace(text: &str, args: &EditArgs, label: &str) -> Result<String, ToolError
             "old_string was not found in {label}; read the file and copy the text exactly"
         ))),
         1 => Ok(text.replacen(&args.old_string, &args.new_string, 1)),
-        n if args.replace_all => {
-            let _ = n;
-            Ok(text.replace(&args.old_string, &args.new_string))
-        }
+        _ if args.replace_all => Ok(text.replace(&args.old_string, &args.new_string)),
         n => Err(ToolError::EditMismatch(format!(
             "old_string occurs {n} times in {label}; include more context or set replace_all"
         ))),

@@ -132,7 +132,7 @@ pub(crate) mod test_support {
 
     /// A temp directory with `root/` (trusted), `untrusted/` and `outside/`.
     pub struct Sandbox {
-        pub dir: tempfile::TempDir,
+        pub _dir: tempfile::TempDir,
         pub root: PathBuf,
         pub untrusted: PathBuf,
         pub outside: PathBuf,
@@ -154,7 +154,7 @@ pub(crate) mod test_support {
         tools(&mut config.tools);
         let live = LiveConfig::new(base.join("config.toml"), config, EventBus::default());
         Sandbox {
-            dir,
+            _dir: dir,
             root,
             untrusted,
             outside,
