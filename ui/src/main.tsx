@@ -10,7 +10,7 @@ async function start() {
     // A plain browser (`npm run dev`): use the in-memory backend. ?fake=empty shows the first run.
     const { FakeBackend } = await import("./ipc/fake");
     const seed = new URLSearchParams(window.location.search).get("fake");
-    const fake = new FakeBackend({ seed: seed === "empty" || seed === "ready" ? seed : "demo" });
+    const fake = new FakeBackend({ seed: seed === "empty" || seed === "ready" || seed === "long" ? seed : "demo" });
     setTransport(fake.transport());
     (window as unknown as { hearthFake: unknown }).hearthFake = fake;
     const script = new URLSearchParams(window.location.search).get("do");

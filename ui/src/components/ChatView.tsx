@@ -319,9 +319,18 @@ export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conver
         onSend={send}
         onStop={stop}
         footer={
+          app.paused ? (
+            <span className="paused-note">
+              Agent paused: tools won't run.{" "}
+              <button type="button" className="btn-link" onClick={() => void app.setPaused(false)}>
+                Resume
+              </button>
+            </span>
+          ) : (
           <span>
             <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line{streaming && <> · <kbd>Esc</kbd> to stop</>}
           </span>
+          )
         }
       />
       {regenMenu && (

@@ -177,6 +177,11 @@ function AssistantMessage(props: Props) {
         )}
         {STATUS_NOTE[status] && <span className="msg-status">{STATUS_NOTE[status]}</span>}
       </div>
+      {live?.notices.map((n) => (
+        <div key={n} className="msg-notice" role="note">
+          {n}
+        </div>
+      ))}
       <div className="msg-body" data-testid="message-assistant" aria-live={streaming ? "polite" : undefined} aria-busy={streaming}>
         {blocks.map((b, i) => {
           switch (b.type) {

@@ -2,7 +2,8 @@
 // messages) are virtualised so only what is on screen exists in the DOM. Either way the view sticks
 // to the bottom while an answer streams, unless the reader has scrolled up.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { ChevronDown } from "./icons";
 import type { Message } from "../ipc";
 
 /** Above this many messages the list is virtualised. */
@@ -16,22 +17,25 @@ interface Props {
   footer?: ReactNode;
 }
 
-function useStickToBottom(scroller: React.RefObject<HTMLDivElement | null>, content: React.RefObject<HTMLDivElement | null>, resetKey: string) {
+function useStickToBottom(scroller: React.RefObject<HTMLDivElement | null>, content: React.RefObject<HTMLDivElement | null>, resetKey: string, setAway: (away: boolean) => void) {
   const atBottom = useRef(true);
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const onScroll = () => {
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      const now = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      if (now !== atBottom.current) setAway(!now);
+      atBottom.current = now;
     };
     el.addEventListener("scroll", onScroll, { passive: true });
     return () => el.removeEventListener("scroll", onScroll);
   }, [scroller]);
   useLayoutEffect(() => {
     atBottom.current = true;
+    setAway(false);
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [resetKey, scroller]);
+  }, [resetKey, scroller, setAway]);
   useEffect(() => {
     const el = scroller.current;
     const inner = content.current;
@@ -45,26 +49,44 @@ function useStickToBottom(scroller: React.RefObject<HTMLDivElement | null>, cont
   return atBottom;
 }
 
+/** "Jump to latest", shown while the reader is scrolled away from the end. */
+function JumpToLatest({ away, onJump }: { away: boolean; onJump: () => void }) {
+  if (!away) return null;
+  return (
+    <button type="button" className="jump-latest" data-testid="jump-latest" aria-label="Jump to the latest message" onClick={onJump}>
+      <ChevronDown size={14} /> Latest
+    </button>
+  );
+}
+
 function PlainList({ messages, resetKey, render, footer }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
-  const atBottom = useStickToBottom(scroller, content, resetKey);
+  const [away, setAway] = useState(false);
+  const atBottom = useStickToBottom(scroller, content, resetKey, setAway);
   // A new message (sent by the user) brings the view to the end.
   const count = messages.length;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [count, atBottom]);
+  const jump = () => {
+    const el = scroller.current;
+    if (el) el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+  };
   return (
-    <div className="messages" ref={scroller} data-testid="messages">
-      <div className="messages-inner" ref={content}>
-        {messages.map((m, i) => (
-          <div key={m.id} className="msg-row">
-            {render(m, i)}
-          </div>
-        ))}
-        {footer}
+    <div className="messages-wrap">
+      <div className="messages" ref={scroller} data-testid="messages">
+        <div className="messages-inner" ref={content}>
+          {messages.map((m, i) => (
+            <div key={m.id} className="msg-row">
+              {render(m, i)}
+            </div>
+          ))}
+          {footer}
+        </div>
       </div>
+      <JumpToLatest away={away} onJump={jump} />
     </div>
   );
 }
@@ -72,7 +94,8 @@ function PlainList({ messages, resetKey, render, footer }: Props) {
 function VirtualList({ messages, resetKey, render, footer }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
-  const atBottom = useStickToBottom(scroller, content, resetKey);
+  const [away, setAway] = useState(false);
+  const atBottom = useStickToBottom(scroller, content, resetKey, setAway);
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scroller.current,
@@ -85,6 +108,7 @@ function VirtualList({ messages, resetKey, render, footer }: Props) {
     if (atBottom.current && count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
   }, [count, resetKey, virtualizer, atBottom]);
   return (
+    <div className="messages-wrap">
     <div className="messages" ref={scroller} data-testid="messages" data-virtual="true">
       <div className="messages-inner" ref={content}>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
@@ -102,6 +126,8 @@ function VirtualList({ messages, resetKey, render, footer }: Props) {
         </div>
         {footer}
       </div>
+    </div>
+      <JumpToLatest away={away} onJump={() => virtualizer.scrollToIndex(count - 1, { align: "end" })} />
     </div>
   );
 }

@@ -4,13 +4,13 @@
 import type * as T from "./types";
 import type { Transport } from "./transport";
 import { EVENT_CHANNEL, OPEN_CONVERSATION_CHANNEL } from "./events";
-import { seedDemo } from "./fakeSeed";
+import { seedDemo, seedLong } from "./fakeSeed";
 
 /** Options of the fake backend. */
 export interface FakeOptions {
   /** "demo": a lived-in history with a pending approval; "empty": first run, no provider;
    * "ready": one provider, no conversations. */
-  seed?: "demo" | "empty" | "ready";
+  seed?: "demo" | "empty" | "ready" | "long";
   /** Milliseconds between streamed chunks (0 = as fast as timers go). */
   tokenDelayMs?: number;
   /** Characters per streamed chunk. */
@@ -160,6 +160,7 @@ export class FakeBackend {
       this.keys.set("openai", "90fd");
     }
     if (seed === "demo") seedDemo(this);
+    if (seed === "long") seedLong(this, 5000);
   }
 
   // --- plumbing ----------------------------------------------------------------------------------
@@ -390,8 +391,20 @@ export class FakeBackend {
   view(id: string): T.ConversationView {
     const conversation = this.conversationOr404(id);
     const messages = this.path(conversation);
+    const byParent = new Map<string | null, (T.Message & { conversation_id: string })[]>();
+    for (const m of this.messages.values()) {
+      if (m.conversation_id !== id) continue;
+      const list = byParent.get(m.parent_id) ?? [];
+      list.push(m);
+      byParent.set(m.parent_id, list);
+    }
     const siblings: Record<string, string[]> = {};
-    for (const m of messages) siblings[m.id] = this.siblingsOf(this.messages.get(m.id)!);
+    for (const m of messages) {
+      siblings[m.id] = (byParent.get(m.parent_id) ?? [])
+        .slice()
+        .sort((x, y) => x.created_at - y.created_at)
+        .map((x) => x.id);
+    }
     return {
       conversation,
       messages: messages.map(({ ...m }) => {

@@ -101,3 +101,27 @@ export function seedDemo(fake: FakeBackend): void {
   const ask = fake.addMessage(trip.id, { role: "user", parent_id: trip.current_leaf, blocks: text("Before I go — what's the git status of ~/code/hearth?") });
   fake.whenWatched(() => fake.startTurn(trip.id, ask.id, { provider: "anthropic", model: "claude-sonnet-4-5" }, "git status"));
 }
+
+/** One conversation of `count` messages (performance checks: `?fake=long`). */
+export function seedLong(fake: FakeBackend, count: number): void {
+  const c = fake.createConversation(`${count.toLocaleString()} messages`, Date.now() - count * 60_000);
+  let parent: string | null = null;
+  for (let i = 0; i < count; i++) {
+    const assistant = i % 2 === 1;
+    const m: T.Message = fake.addMessage(c.id, {
+      role: assistant ? "assistant" : "user",
+      parent_id: parent,
+      provider: assistant ? "anthropic" : null,
+      model: assistant ? "claude-haiku-4-5" : null,
+      usage: assistant ? usage(200 + i, 80) : null,
+      cost_usd: assistant ? 0.0006 : null,
+      created_at: Date.now() - (count - i) * 60_000,
+      blocks: text(
+        assistant
+          ? `Answer ${i}: here is a list.\n\n- one\n- two with \`code\`\n\n\`\`\`js\nconsole.log(${i});\n\`\`\`\n`
+          : `Question ${i}: what about item ${i}?`,
+      ),
+    });
+    parent = m.id;
+  }
+}

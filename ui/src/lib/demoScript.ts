@@ -15,10 +15,13 @@ async function waitFor(id: string, ms = 3000): Promise<HTMLElement | null> {
   return null;
 }
 
+let mark = 0;
+
 export async function runDemoScript(script: string): Promise<void> {
-  await new Promise((r) => setTimeout(r, 600));
+  if (!script.startsWith("measure")) await new Promise((r) => setTimeout(r, 600));
   for (const step of script.split(",")) {
     const [verb, arg = ""] = step.split(":");
+    if (verb !== "mark" && verb !== "measure") await new Promise((r) => setTimeout(r, 120));
     if (verb === "wait") await new Promise((r) => setTimeout(r, Number(arg) || 300));
     else if (verb === "click") (await waitFor(arg))?.click();
     else if (verb === "text") {
@@ -34,9 +37,15 @@ export async function runDemoScript(script: string): Promise<void> {
       el.dispatchEvent(new Event("input", { bubbles: true }));
     } else if (verb === "enter") {
       (await waitFor(arg))?.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    } else if (verb === "measure") {
+      // Time from navigation start until the element exists: written to <body data-measure>.
+      const found = await waitFor(arg, 10_000);
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      document.body.dataset.measure = found ? `${arg}:${Math.round(performance.now() - mark)}ms` : `${arg}:missing`;
+    } else if (verb === "mark") {
+      mark = performance.now();
     } else if (verb === "key") {
       window.dispatchEvent(new KeyboardEvent("keydown", { key: arg, ctrlKey: false, bubbles: true }));
     }
-    await new Promise((r) => setTimeout(r, 120));
   }
 }

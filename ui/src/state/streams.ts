@@ -15,6 +15,8 @@ export interface LiveMessage {
   cost_usd: number | null;
   status: MessageStatus;
   error: string | null;
+  /** Things worth saying about this answer (a fallback to another model). */
+  notices: string[];
   started_at: number;
 }
 
@@ -49,6 +51,7 @@ export class StreamStore {
           cost_usd: null,
           status: "streaming",
           error: null,
+          notices: [],
           started_at: Date.now(),
         };
         this.drafts.set(draft.id, draft);
@@ -97,6 +100,19 @@ export class StreamStore {
         }
         return;
       }
+      case "fallback_used": {
+        for (const d of this.drafts.values()) {
+          if (d.conversation_id !== event.conversation_id || d.status !== "streaming") continue;
+          d.notices = [...d.notices, `Switched from ${event.from} to ${event.to}: ${event.reason}`];
+          const slash = event.to.indexOf("/");
+          if (slash > 0) {
+            d.provider = event.to.slice(0, slash);
+            d.model = event.to.slice(slash + 1);
+          }
+          this.touch(d.id);
+        }
+        return;
+      }
       case "done": {
         const d = this.drafts.get(event.message_id);
         if (!d) return;
@@ -125,6 +141,7 @@ export class StreamStore {
       cost_usd: m.cost_usd,
       status: "streaming",
       error: m.error ?? null,
+      notices: [],
       started_at: m.created_at,
     };
     this.drafts.set(m.id, draft);
