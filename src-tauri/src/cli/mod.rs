@@ -5,6 +5,7 @@ mod history;
 mod key;
 mod log;
 mod serve;
+mod tool;
 
 use clap::{Parser, Subcommand};
 use hearth_gateway::paths::DataDir;
@@ -34,6 +35,8 @@ pub enum Command {
     Log(log::LogArgs),
     /// Conversation history: list, show, search, export, import, delete.
     History(history::HistoryArgs),
+    /// Tools and their permissions: list, set, rule add/remove, pause, resume.
+    Tool(tool::ToolArgs),
 }
 
 /// Parses the command line and runs it; errors become one clear line on stderr.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Some(Command::Key(args)) => key::run(data_dir, args),
         Some(Command::Log(args)) => log::run(data_dir, args),
         Some(Command::History(args)) => history::run(data_dir, args),
+        Some(Command::Tool(args)) => tool::run(data_dir, args),
     };
     match result {
         Ok(code) => code,
