@@ -5,9 +5,8 @@ use anyhow::Context;
 use hearth_gateway::config::LiveConfig;
 use hearth_gateway::events::EventBus;
 use hearth_gateway::paths::DataDir;
-use hearth_gateway::policy::{settings, Decision, Policy, Rule, RuleList};
-use hearth_gateway::tools::{builtin_registry, Risk};
-use serde::Serialize;
+use hearth_gateway::policy::{self, settings, Decision, Rule, RuleList, ToolInfo};
+use hearth_gateway::tools::builtin_registry;
 use std::process::ExitCode;
 
 /// `hearth tool ...`
@@ -89,16 +88,6 @@ fn parse_list(text: &str) -> Result<RuleList, String> {
         .map_err(|e: hearth_gateway::policy::RuleError| e.to_string())
 }
 
-/// One row of `hearth tool list`.
-#[derive(Debug, Serialize)]
-struct ToolRow {
-    name: String,
-    risk: Risk,
-    decision: Decision,
-    reason: String,
-    description: String,
-}
-
 /// Runs `hearth tool ...`.
 pub fn run(data_dir: DataDir, args: ToolArgs) -> anyhow::Result<ExitCode> {
     data_dir.ensure()?;
@@ -107,25 +96,11 @@ pub fn run(data_dir: DataDir, args: ToolArgs) -> anyhow::Result<ExitCode> {
     let registry = builtin_registry(&live);
     match args.command {
         ToolCommand::List { json } => {
-            let policy = Policy::new(live.current());
-            let rows: Vec<ToolRow> = registry
-                .list()
-                .iter()
-                .map(|tool| {
-                    let verdict = policy.tool_verdict(tool.as_ref());
-                    ToolRow {
-                        name: tool.name().to_string(),
-                        risk: tool.risk(),
-                        decision: verdict.decision,
-                        reason: verdict.reason,
-                        description: tool.description().to_string(),
-                    }
-                })
-                .collect();
+            let tools = policy::list_tools(&live, &registry);
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                println!("{}", serde_json::to_string_pretty(&tools)?);
             } else {
-                print_table(&live, &rows);
+                print_table(&live, &tools);
             }
         }
         ToolCommand::Set { tool, decision } => {
@@ -160,7 +135,7 @@ pub fn run(data_dir: DataDir, args: ToolArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(live: &LiveConfig, rows: &[ToolRow]) {
+fn print_table(live: &LiveConfig, rows: &[ToolInfo]) {
     let config = live.current();
     if config.permissions.paused {
         println!("The agent is PAUSED: every tool call is refused (`hearth tool resume`).\n");

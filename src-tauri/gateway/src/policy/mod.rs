@@ -6,6 +6,7 @@
 //!   is written in `evaluate.rs` where it is implemented;
 //! - [`Taint`] — the prompt-injection defence: after untrusted content, risky calls ask;
 //! - [`Approvals`] — calls waiting for the user, with a timeout; the pause switch denies them;
+//! - [`ToolInfo`] — each tool's decision in force and the rules naming it (UI, CLI);
 //! - [`settings`] — changing all of the above from the CLI and the UI (persisted in
 //!   `config.toml`, in force at once).
 //!
@@ -40,6 +41,7 @@ mod approvals;
 mod decision;
 mod error;
 mod evaluate;
+mod overview;
 mod rule;
 pub mod settings;
 mod taint;
@@ -53,5 +55,6 @@ pub use approvals::{
 pub use decision::{Decision, UnknownDecision, Verdict};
 pub use error::PolicyError;
 pub use evaluate::Policy;
+pub use overview::{list_tools, tool_info, ToolInfo, ToolRule};
 pub use rule::{Rule, RuleError, RuleList};
 pub use taint::{Taint, TaintSource};
