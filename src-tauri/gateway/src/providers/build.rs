@@ -6,7 +6,9 @@ use super::gemini::GeminiProvider;
 use super::http::Transport;
 use super::openai::OpenAiProvider;
 use super::openai_compatible::OpenAiCompatibleProvider;
-use super::{ChatRequest, EventStream, Provider, ProviderError, ResilientProvider, RetryPolicy, Timeouts};
+use super::{
+    ChatRequest, EventStream, Provider, ProviderError, ResilientProvider, RetryPolicy, Timeouts,
+};
 use crate::config::{ProviderConfig, ProviderKind};
 use crate::keys::Secret;
 use std::sync::Arc;
@@ -14,7 +16,13 @@ use std::sync::Arc;
 /// The provider `id` configured by `config`, sending through `http` (use
 /// [`super::http_client`]), with the default [`RetryPolicy`] and [`Timeouts`].
 pub fn build(id: &str, config: &ProviderConfig, http: reqwest::Client) -> Arc<dyn Provider> {
-    build_with(id, config, http, RetryPolicy::default(), Timeouts::default())
+    build_with(
+        id,
+        config,
+        http,
+        RetryPolicy::default(),
+        Timeouts::default(),
+    )
 }
 
 /// [`build`] with an explicit retry policy and timeouts.
@@ -31,13 +39,13 @@ pub fn build_with(
         idle_timeout: timeouts.idle,
     };
     let Some(base_url) = config.effective_base_url() else {
-        return Arc::new(Unconfigured {
-            id: id.to_string(),
-        });
+        return Arc::new(Unconfigured { id: id.to_string() });
     };
     let max_tokens = config.max_tokens;
     let adapter: Arc<dyn Provider> = match config.kind {
-        ProviderKind::Anthropic => Arc::new(AnthropicProvider::new(transport, base_url, max_tokens)),
+        ProviderKind::Anthropic => {
+            Arc::new(AnthropicProvider::new(transport, base_url, max_tokens))
+        }
         ProviderKind::OpenAi => Arc::new(OpenAiProvider::new(transport, base_url, max_tokens)),
         ProviderKind::Gemini => Arc::new(GeminiProvider::new(transport, base_url, max_tokens)),
         ProviderKind::OpenAiCompatible => Arc::new(OpenAiCompatibleProvider::new(

@@ -3,7 +3,9 @@
 //! keys never appearing in errors, unreachable hosts, idle timeouts, and retries.
 
 use super::testing::{self, data_events, named_events, Reply};
-use super::{build_with, http_client, ProviderError, RetryPolicy, StreamEvent, TimeoutKind, Timeouts};
+use super::{
+    build_with, http_client, ProviderError, RetryPolicy, StreamEvent, TimeoutKind, Timeouts,
+};
 use crate::config::{ProviderConfig, ProviderKind};
 use crate::keys::Secret;
 use bytes::Bytes;
@@ -78,9 +80,10 @@ fn full_answer(kind: ProviderKind) -> String {
         ProviderKind::Gemini => data_events(&[json!({"candidates": [
             {"content": {"role": "model", "parts": [{"text": "ok"}]}, "finishReason": "STOP"}]})]),
         ProviderKind::OpenAiCompatible => {
-            data_events(&[json!({"choices": [{"index": 0, "delta": {"content": "ok"},
-                                   "finish_reason": "stop"}]})])
-                + "data: [DONE]\n\n"
+            data_events(
+                &[json!({"choices": [{"index": 0, "delta": {"content": "ok"},
+                                   "finish_reason": "stop"}]})],
+            ) + "data: [DONE]\n\n"
         }
     }
 }
@@ -156,9 +159,9 @@ async fn a_complete_answer_ends_cleanly() {
 #[tokio::test]
 async fn dropping_the_stream_closes_the_upstream_connection() {
     for kind in KINDS {
-        let server = testing::serve(vec![Reply::SseThenHang(vec![Bytes::from(
-            partial_answer(kind),
-        )])])
+        let server = testing::serve(vec![Reply::SseThenHang(vec![Bytes::from(partial_answer(
+            kind,
+        ))])])
         .await;
         let provider = testing::provider(kind, "p", &server.base_url);
         let mut stream = provider

@@ -28,7 +28,13 @@ fn conversation() -> Vec<Message> {
             vec![
                 Block::Reasoning {
                     text: "I should read it.".into(),
-                    opaque: Some(opaque("anthropic", "claude", "signature", "ANTHROPIC-SIG", None)),
+                    opaque: Some(opaque(
+                        "anthropic",
+                        "claude",
+                        "signature",
+                        "ANTHROPIC-SIG",
+                        None,
+                    )),
                 },
                 Block::text("Let me look."),
                 Block::ToolCall {
@@ -104,9 +110,10 @@ fn answer(kind: ProviderKind) -> String {
         ProviderKind::Gemini => data_events(&[json!({"candidates": [
             {"content": {"role": "model", "parts": [{"text": "Done."}]}, "finishReason": "STOP"}]})]),
         ProviderKind::OpenAiCompatible => {
-            data_events(&[json!({"choices": [{"index": 0, "delta": {"content": "Done."},
-                                   "finish_reason": "stop"}]})])
-                + "data: [DONE]\n\n"
+            data_events(&[
+                json!({"choices": [{"index": 0, "delta": {"content": "Done."},
+                                   "finish_reason": "stop"}]}),
+            ]) + "data: [DONE]\n\n"
         }
     }
 }
@@ -138,7 +145,10 @@ async fn continues_on_anthropic_with_merged_roles_and_mapped_ids() {
     // The same provider id that produced the thinking gets it back...
     let body = continue_on(ProviderKind::Anthropic, "claude").await;
     let messages = body["messages"].as_array().unwrap();
-    let roles: Vec<&str> = messages.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
     assert_eq!(roles, ["user", "assistant", "user", "assistant", "user"]);
     assert_eq!(
         messages[1]["content"][0],
@@ -201,7 +211,10 @@ async fn continues_on_openai_with_its_own_reasoning_only() {
 async fn continues_on_gemini_with_alternating_turns_and_named_results() {
     let body = continue_on(ProviderKind::Gemini, "g").await;
     let contents = body["contents"].as_array().unwrap();
-    let roles: Vec<&str> = contents.iter().map(|c| c["role"].as_str().unwrap()).collect();
+    let roles: Vec<&str> = contents
+        .iter()
+        .map(|c| c["role"].as_str().unwrap())
+        .collect();
     assert_eq!(roles, ["user", "model", "user", "model", "user"]);
     assert!(!body.to_string().contains("ANTHROPIC-SIG"));
     assert!(!body.to_string().contains("OPENAI-ENC"));
@@ -228,10 +241,22 @@ async fn continues_on_gemini_with_alternating_turns_and_named_results() {
 async fn continues_on_an_openai_compatible_server_without_any_reasoning() {
     let body = continue_on(ProviderKind::OpenAiCompatible, "local").await;
     let messages = body["messages"].as_array().unwrap();
-    let roles: Vec<&str> = messages.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
     assert_eq!(
         roles,
-        ["system", "user", "assistant", "tool", "user", "assistant", "tool", "user"]
+        [
+            "system",
+            "user",
+            "assistant",
+            "tool",
+            "user",
+            "assistant",
+            "tool",
+            "user"
+        ]
     );
     assert!(!body.to_string().contains("ANTHROPIC-SIG"));
     assert!(!body.to_string().contains("OPENAI-ENC"));

@@ -171,10 +171,20 @@ mod tests {
     fn the_header_delay_is_preferred_over_the_body_delay() {
         let mut details = ErrorDetails::raw("slow down");
         details.retry_after = Some(Duration::from_secs(9));
-        let error = classify("p", 429, Some(Duration::from_secs(2)), details.clone(), None);
-        assert!(matches!(error, ProviderError::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 2));
+        let error = classify(
+            "p",
+            429,
+            Some(Duration::from_secs(2)),
+            details.clone(),
+            None,
+        );
+        assert!(
+            matches!(error, ProviderError::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 2)
+        );
         let error = classify("p", 429, None, details, None);
-        assert!(matches!(error, ProviderError::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 9));
+        assert!(
+            matches!(error, ProviderError::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 9)
+        );
     }
 
     #[test]

@@ -116,9 +116,9 @@ impl Transport {
         }
         let provider = self.provider_id.clone();
         let key = key.cloned();
-        let chunks = response.bytes_stream().map(move |chunk| {
-            chunk.map_err(|e| network_error(&provider, &e, key.as_ref()))
-        });
+        let chunks = response
+            .bytes_stream()
+            .map(move |chunk| chunk.map_err(|e| network_error(&provider, &e, key.as_ref())));
         Ok(with_idle_timeout(
             chunks.boxed(),
             self.idle_timeout,

@@ -162,7 +162,10 @@ pub(crate) fn prepare(
             match block {
                 Block::Text { text } if text.is_empty() => {}
                 Block::Reasoning { opaque, .. } => {
-                    if opaque.as_ref().is_some_and(|o| is_own(o, kind, provider_id)) {
+                    if opaque
+                        .as_ref()
+                        .is_some_and(|o| is_own(o, kind, provider_id))
+                    {
                         blocks.push(block.clone());
                     }
                 }
@@ -360,7 +363,10 @@ mod tests {
         assert_eq!(out.len(), 4);
         assert_eq!(out[1].blocks.len(), 2);
         assert!(matches!(&out[1].blocks[0], Block::Reasoning { text, .. } if text == "mine"));
-        assert!(matches!(&out[1].blocks[1], Block::ToolCall { opaque: None, .. }));
+        assert!(matches!(
+            &out[1].blocks[1],
+            Block::ToolCall { opaque: None, .. }
+        ));
         assert_eq!(out[2].role, Role::Tool);
         assert!(matches!(
             &out[2].blocks[0],

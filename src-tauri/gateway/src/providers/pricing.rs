@@ -117,13 +117,32 @@ mod tests {
     #[test]
     fn exact_then_longest_prefix() {
         let none = BTreeMap::new();
-        assert_eq!(price_for("gpt-4o-mini-2024-07-18", &none).unwrap().input, 0.15);
+        assert_eq!(
+            price_for("gpt-4o-mini-2024-07-18", &none).unwrap().input,
+            0.15
+        );
         assert_eq!(price_for("gpt-4o-2024-08-06", &none).unwrap().input, 2.5);
-        assert_eq!(price_for("claude-sonnet-4-5-20250929", &none).unwrap().output, 15.0);
-        assert_eq!(price_for("claude-opus-4-20250514", &none).unwrap().input, 15.0);
-        assert_eq!(price_for("claude-opus-4-5-20251101", &none).unwrap().input, 5.0);
+        assert_eq!(
+            price_for("claude-sonnet-4-5-20250929", &none)
+                .unwrap()
+                .output,
+            15.0
+        );
+        assert_eq!(
+            price_for("claude-opus-4-20250514", &none).unwrap().input,
+            15.0
+        );
+        assert_eq!(
+            price_for("claude-opus-4-5-20251101", &none).unwrap().input,
+            5.0
+        );
         assert_eq!(price_for("o3-mini-high", &none).unwrap().input, 1.1);
-        assert_eq!(price_for("anthropic/claude-haiku-4-5", &none).unwrap().input, 1.0);
+        assert_eq!(
+            price_for("anthropic/claude-haiku-4-5", &none)
+                .unwrap()
+                .input,
+            1.0
+        );
         assert_eq!(price_for("llama3.2:3b", &none), None);
     }
 
@@ -132,7 +151,11 @@ mod tests {
         let none = BTreeMap::new();
         // 1M input of which 400k cached, 100k output on claude-sonnet-4-5:
         // 600k * 3 + 400k * 0.3 + 100k * 15 = 1.8 + 0.12 + 1.5
-        let cost = cost_usd("claude-sonnet-4-5", &usage(1_000_000, 400_000, 100_000), &none);
+        let cost = cost_usd(
+            "claude-sonnet-4-5",
+            &usage(1_000_000, 400_000, 100_000),
+            &none,
+        );
         assert!(close(cost.unwrap(), 3.42));
         assert_eq!(cost_usd("unknown-model", &usage(1, 0, 1), &none), None);
     }

@@ -4,7 +4,9 @@
 //! Invariant: a call is retried only before its first event, so no answer is ever duplicated;
 //! once an event has been returned, errors pass straight through to the caller.
 
-use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent, TimeoutKind, Timeouts};
+use super::{
+    ChatRequest, EventStream, Provider, ProviderError, StreamEvent, TimeoutKind, Timeouts,
+};
 use crate::keys::Secret;
 use futures::StreamExt;
 use rand::Rng;
@@ -55,7 +57,9 @@ impl RetryPolicy {
             .saturating_mul(1u32 << exponent)
             .min(self.max_delay);
         let millis = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
-        Some(Duration::from_millis(rand::thread_rng().gen_range(0..=millis)))
+        Some(Duration::from_millis(
+            rand::thread_rng().gen_range(0..=millis),
+        ))
     }
 }
 

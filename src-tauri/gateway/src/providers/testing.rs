@@ -2,7 +2,6 @@
 //! on `127.0.0.1:0` that records each request and answers with scripted replies (SSE bodies,
 //! error statuses, mid-stream disconnects, hanging streams), plus small builders.
 
-use super::http::Transport;
 use super::{EventStream, ProviderError, StreamEvent};
 use axum::body::Body;
 use axum::extract::State;
@@ -121,7 +120,10 @@ pub(crate) async fn serve(replies: Vec<Reply>) -> FakeServer {
 
 /// Starts a server answering every request with one SSE body made of `chunks`.
 pub(crate) async fn serve_sse(chunks: Vec<String>) -> FakeServer {
-    serve(vec![Reply::Sse(chunks.into_iter().map(Bytes::from).collect())]).await
+    serve(vec![Reply::Sse(
+        chunks.into_iter().map(Bytes::from).collect(),
+    )])
+    .await
 }
 
 /// Sends `true` on the watch channel when dropped (the server dropped the body stream).
@@ -215,16 +217,10 @@ pub(crate) fn named_events(events: &[(&str, serde_json::Value)]) -> String {
 
 /// An SSE body of unnamed `data: JSON\n\n` events.
 pub(crate) fn data_events(events: &[serde_json::Value]) -> String {
-    events.iter().map(|data| format!("data: {data}\n\n")).collect()
-}
-
-/// A transport for provider `id` over a fresh client, with a short idle timeout.
-pub(crate) fn transport(id: &str) -> Transport {
-    Transport {
-        provider_id: id.to_string(),
-        http: super::http_client(),
-        idle_timeout: Duration::from_secs(5),
-    }
+    events
+        .iter()
+        .map(|data| format!("data: {data}\n\n"))
+        .collect()
 }
 
 /// Drains a stream (bounded by a timeout): the events, and the error that ended it, if any.
@@ -299,10 +295,8 @@ pub(crate) fn provider(
 
 /// A request for `model` with one user message and one tool, `files.read`.
 pub(crate) fn simple_request(model: &str) -> super::ChatRequest {
-    let mut request = super::ChatRequest::new(
-        model,
-        vec![crate::conversation::Message::user("hello")],
-    );
+    let mut request =
+        super::ChatRequest::new(model, vec![crate::conversation::Message::user("hello")]);
     request.system = Some("be brief".into());
     request.tools = vec![super::ToolSpec {
         name: "files.read".into(),

@@ -136,9 +136,10 @@ impl StreamDecoder {
             (Some(OpenBlock::Tool { json, .. }), BlockDelta::InputJsonDelta { partial_json }) => {
                 json.push_str(&partial_json)
             }
-            (Some(OpenBlock::Thinking { signature }), BlockDelta::SignatureDelta { signature: s }) => {
-                signature.push_str(&s)
-            }
+            (
+                Some(OpenBlock::Thinking { signature }),
+                BlockDelta::SignatureDelta { signature: s },
+            ) => signature.push_str(&s),
             _ => {}
         }
     }

@@ -198,7 +198,11 @@ fn error_details(error: wire::ErrorObject) -> ErrorDetails {
         "RESOURCE_EXHAUSTED" => Hint::RateLimited,
         "UNAVAILABLE" => Hint::Overloaded,
         // Gemini reports an over-long prompt only through this message text.
-        "INVALID_ARGUMENT" if error.message.contains("exceeds the maximum number of tokens") => {
+        "INVALID_ARGUMENT"
+            if error
+                .message
+                .contains("exceeds the maximum number of tokens") =>
+        {
             Hint::ContextTooLong
         }
         "INVALID_ARGUMENT" | "FAILED_PRECONDITION" | "NOT_FOUND" => Hint::InvalidRequest,

@@ -151,8 +151,20 @@ async fn thoughts_and_function_calls_get_signatures_and_generated_ids() {
             })
             .collect()
     };
-    let first = testing::collect(provider.stream(testing::simple_request("m"), None).await.unwrap()).await;
-    let second = testing::collect(provider.stream(testing::simple_request("m"), None).await.unwrap()).await;
+    let first = testing::collect(
+        provider
+            .stream(testing::simple_request("m"), None)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let second = testing::collect(
+        provider
+            .stream(testing::simple_request("m"), None)
+            .await
+            .unwrap(),
+    )
+    .await;
     let (first, second) = (ids(first.0), ids(second.0));
     assert_eq!(first.len(), 2);
     assert_ne!(first[0], first[1]);

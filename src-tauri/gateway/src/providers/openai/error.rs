@@ -74,8 +74,13 @@ pub(crate) fn hint(kind: Option<&str>, code: Option<&str>) -> Hint {
     match (kind, code) {
         (_, Some("context_length_exceeded" | "string_above_max_length"))
         | (Some("exceed_context_size_error"), _) => Hint::ContextTooLong,
-        (_, Some("invalid_api_key" | "insufficient_quota" | "unsupported_country_region_territory"))
-        | (Some("insufficient_quota" | "authentication_error" | "permission_error"), _) => Hint::Auth,
+        (
+            _,
+            Some("invalid_api_key" | "insufficient_quota" | "unsupported_country_region_territory"),
+        )
+        | (Some("insufficient_quota" | "authentication_error" | "permission_error"), _) => {
+            Hint::Auth
+        }
         (_, Some("rate_limit_exceeded")) => Hint::RateLimited,
         (_, Some("server_is_overloaded" | "slow_down")) => Hint::Overloaded,
         (_, Some("server_error")) | (Some("server_error"), _) => Hint::Server,

@@ -25,17 +25,27 @@ fn text_transcript() -> String {
     named_events(&[
         event(json!({"type": "response.created", "sequence_number": 0,
                      "response": {"id": "resp_1", "status": "in_progress"}})),
-        event(json!({"type": "response.output_item.added", "sequence_number": 1, "output_index": 0,
-                     "item": {"type": "message", "id": "msg_1", "role": "assistant", "content": []}})),
-        event(json!({"type": "response.output_text.delta", "sequence_number": 2, "item_id": "msg_1",
-                     "output_index": 0, "content_index": 0, "delta": "Bonjour, "})),
-        event(json!({"type": "response.output_text.delta", "sequence_number": 3, "item_id": "msg_1",
-                     "output_index": 0, "content_index": 0, "delta": "ça va ? ✓"})),
-        event(json!({"type": "response.output_text.done", "sequence_number": 4, "item_id": "msg_1",
-                     "output_index": 0, "content_index": 0, "text": "Bonjour, ça va ? ✓"})),
-        event(json!({"type": "response.output_item.done", "sequence_number": 5, "output_index": 0,
+        event(
+            json!({"type": "response.output_item.added", "sequence_number": 1, "output_index": 0,
+                     "item": {"type": "message", "id": "msg_1", "role": "assistant", "content": []}}),
+        ),
+        event(
+            json!({"type": "response.output_text.delta", "sequence_number": 2, "item_id": "msg_1",
+                     "output_index": 0, "content_index": 0, "delta": "Bonjour, "}),
+        ),
+        event(
+            json!({"type": "response.output_text.delta", "sequence_number": 3, "item_id": "msg_1",
+                     "output_index": 0, "content_index": 0, "delta": "ça va ? ✓"}),
+        ),
+        event(
+            json!({"type": "response.output_text.done", "sequence_number": 4, "item_id": "msg_1",
+                     "output_index": 0, "content_index": 0, "text": "Bonjour, ça va ? ✓"}),
+        ),
+        event(
+            json!({"type": "response.output_item.done", "sequence_number": 5, "output_index": 0,
                      "item": {"type": "message", "id": "msg_1", "role": "assistant",
-                              "content": [{"type": "output_text", "text": "Bonjour, ça va ? ✓"}]}})),
+                              "content": [{"type": "output_text", "text": "Bonjour, ça va ? ✓"}]}}),
+        ),
         event(completed(12, 4, 6, 0)),
     ])
 }
@@ -43,25 +53,39 @@ fn text_transcript() -> String {
 fn tool_and_reasoning_transcript() -> String {
     named_events(&[
         event(json!({"type": "response.created", "sequence_number": 0, "response": {"id": "r"}})),
-        event(json!({"type": "response.reasoning_summary_part.added", "sequence_number": 1,
+        event(
+            json!({"type": "response.reasoning_summary_part.added", "sequence_number": 1,
                      "item_id": "rs_1", "output_index": 0, "summary_index": 0,
-                     "part": {"type": "summary_text", "text": ""}})),
-        event(json!({"type": "response.reasoning_summary_text.delta", "sequence_number": 2,
-                     "item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": "Need the file."})),
-        event(json!({"type": "response.reasoning_summary_part.added", "sequence_number": 3,
+                     "part": {"type": "summary_text", "text": ""}}),
+        ),
+        event(
+            json!({"type": "response.reasoning_summary_text.delta", "sequence_number": 2,
+                     "item_id": "rs_1", "output_index": 0, "summary_index": 0, "delta": "Need the file."}),
+        ),
+        event(
+            json!({"type": "response.reasoning_summary_part.added", "sequence_number": 3,
                      "item_id": "rs_1", "output_index": 0, "summary_index": 1,
-                     "part": {"type": "summary_text", "text": ""}})),
-        event(json!({"type": "response.reasoning_summary_text.delta", "sequence_number": 4,
-                     "item_id": "rs_1", "output_index": 0, "summary_index": 1, "delta": "Read it."})),
-        event(json!({"type": "response.output_item.done", "sequence_number": 5, "output_index": 0,
+                     "part": {"type": "summary_text", "text": ""}}),
+        ),
+        event(
+            json!({"type": "response.reasoning_summary_text.delta", "sequence_number": 4,
+                     "item_id": "rs_1", "output_index": 0, "summary_index": 1, "delta": "Read it."}),
+        ),
+        event(
+            json!({"type": "response.output_item.done", "sequence_number": 5, "output_index": 0,
                      "item": {"type": "reasoning", "id": "rs_1", "encrypted_content": "gAAAA-enc",
-                              "summary": [{"type": "summary_text", "text": "Need the file."}]}})),
-        event(json!({"type": "response.function_call_arguments.delta", "sequence_number": 6,
-                     "item_id": "fc_1", "output_index": 1, "delta": "{\"path\":"})),
-        event(json!({"type": "response.output_item.done", "sequence_number": 7, "output_index": 1,
+                              "summary": [{"type": "summary_text", "text": "Need the file."}]}}),
+        ),
+        event(
+            json!({"type": "response.function_call_arguments.delta", "sequence_number": 6,
+                     "item_id": "fc_1", "output_index": 1, "delta": "{\"path\":"}),
+        ),
+        event(
+            json!({"type": "response.output_item.done", "sequence_number": 7, "output_index": 1,
                      "item": {"type": "function_call", "id": "fc_1", "call_id": "call_abc",
                               "name": "files__read", "arguments": "{\"path\":\"a.txt\"}",
-                              "status": "completed"}})),
+                              "status": "completed"}}),
+        ),
         event(completed(30, 0, 50, 40)),
     ])
 }
@@ -206,8 +230,10 @@ async fn round_trips_reasoning_items_calls_and_outputs() {
 async fn incomplete_and_failed_responses() {
     let incomplete = named_events(&[
         event(json!({"type": "response.output_text.delta", "delta": "Once upon"})),
-        event(json!({"type": "response.incomplete", "response": {"status": "incomplete",
-                     "incomplete_details": {"reason": "max_output_tokens"}}})),
+        event(
+            json!({"type": "response.incomplete", "response": {"status": "incomplete",
+                     "incomplete_details": {"reason": "max_output_tokens"}}}),
+        ),
     ]);
     let (events, error) = testing::decode_chunks(
         vec![incomplete.into()],
@@ -215,7 +241,10 @@ async fn incomplete_and_failed_responses() {
     )
     .await;
     assert_eq!(error, None);
-    assert_eq!(events.last(), Some(&StreamEvent::Done(StopReason::MaxTokens)));
+    assert_eq!(
+        events.last(),
+        Some(&StreamEvent::Done(StopReason::MaxTokens))
+    );
 
     let failed = named_events(&[event(json!({"type": "response.failed", "response": {
         "status": "failed", "error": {"code": "rate_limit_exceeded", "message": "Slow down"}}}))]);
@@ -251,15 +280,39 @@ async fn error_bodies_become_typed_errors() {
             .to_string()
     };
     let cases = [
-        (401, body("invalid_request_error", "invalid_api_key", "Incorrect API key"), "auth"),
-        (429, body("requests", "rate_limit_exceeded", "Rate limit reached"), "rate_limited"),
-        (429, body("insufficient_quota", "insufficient_quota", "quota"), "auth"),
+        (
+            401,
+            body(
+                "invalid_request_error",
+                "invalid_api_key",
+                "Incorrect API key",
+            ),
+            "auth",
+        ),
+        (
+            429,
+            body("requests", "rate_limit_exceeded", "Rate limit reached"),
+            "rate_limited",
+        ),
+        (
+            429,
+            body("insufficient_quota", "insufficient_quota", "quota"),
+            "auth",
+        ),
         (
             400,
-            body("invalid_request_error", "context_length_exceeded", "maximum context length"),
+            body(
+                "invalid_request_error",
+                "context_length_exceeded",
+                "maximum context length",
+            ),
             "context_too_long",
         ),
-        (400, body("invalid_request_error", "unknown_parameter", "bad param"), "invalid_request"),
+        (
+            400,
+            body("invalid_request_error", "unknown_parameter", "bad param"),
+            "invalid_request",
+        ),
         (503, body("server_error", "", "unavailable"), "overloaded"),
         (500, body("server_error", "", "oops"), "server"),
         (502, "<html>Bad Gateway</html>".to_string(), "server"),

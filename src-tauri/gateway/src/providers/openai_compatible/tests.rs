@@ -37,14 +37,26 @@ fn text_transcript() -> String {
 
 fn tool_transcript() -> String {
     let mut body = data_events(&[
-        chunk(json!({"role": "assistant", "content": null, "tool_calls": [
+        chunk(
+            json!({"role": "assistant", "content": null, "tool_calls": [
             {"index": 0, "id": "call_1", "type": "function",
-             "function": {"name": "files__read", "arguments": ""}}]}), Value::Null),
-        chunk(json!({"tool_calls": [{"index": 0, "function": {"arguments": "{\"path\": "}}]}), Value::Null),
-        chunk(json!({"tool_calls": [
+             "function": {"name": "files__read", "arguments": ""}}]}),
+            Value::Null,
+        ),
+        chunk(
+            json!({"tool_calls": [{"index": 0, "function": {"arguments": "{\"path\": "}}]}),
+            Value::Null,
+        ),
+        chunk(
+            json!({"tool_calls": [
             {"index": 1, "id": "call_2", "type": "function",
-             "function": {"name": "files__read", "arguments": "{\"path\": \"b\"}"}}]}), Value::Null),
-        chunk(json!({"tool_calls": [{"index": 0, "function": {"arguments": "\"a\"}"}}]}), Value::Null),
+             "function": {"name": "files__read", "arguments": "{\"path\": \"b\"}"}}]}),
+            Value::Null,
+        ),
+        chunk(
+            json!({"tool_calls": [{"index": 0, "function": {"arguments": "\"a\"}"}}]}),
+            Value::Null,
+        ),
         chunk(json!({}), json!("tool_calls")),
     ]);
     body.push_str("data: [DONE]\n\n");
@@ -53,7 +65,10 @@ fn tool_transcript() -> String {
 
 #[tokio::test]
 async fn streams_reasoning_text_and_usage_and_sends_the_documented_request() {
-    let server = testing::serve(vec![Reply::sse(text_transcript())]).await;
+    // Chunked at arbitrary points, as a slow local server would send it.
+    let body = text_transcript();
+    let (a, b) = body.split_at(body.len() / 3);
+    let server = testing::serve_sse(vec![a.to_string(), b.to_string()]).await;
     let provider = testing::provider(ProviderKind::OpenAiCompatible, "local", &server.base_url);
     let stream = provider
         .stream(testing::simple_request("llama3.2"), None)
@@ -177,9 +192,21 @@ async fn history_maps_to_assistant_tool_calls_and_tool_messages() {
 #[tokio::test]
 async fn error_bodies_of_each_server_family_become_typed_errors() {
     let cases = [
-        (401, json!({"error": {"message": "No auth credentials found", "code": 401}}), "auth"),
-        (429, json!({"error": {"message": "Rate limit exceeded", "code": 429}}), "rate_limited"),
-        (404, json!({"error": "model \"nope\" not found, try pulling it first"}), "invalid_request"),
+        (
+            401,
+            json!({"error": {"message": "No auth credentials found", "code": 401}}),
+            "auth",
+        ),
+        (
+            429,
+            json!({"error": {"message": "Rate limit exceeded", "code": 429}}),
+            "rate_limited",
+        ),
+        (
+            404,
+            json!({"error": "model \"nope\" not found, try pulling it first"}),
+            "invalid_request",
+        ),
         (
             400,
             json!({"error": {"code": 400, "message": "the request exceeds the available context size",
@@ -192,8 +219,16 @@ async fn error_bodies_of_each_server_family_become_typed_errors() {
                    "type": "BadRequestError", "param": null, "code": 400}),
             "invalid_request",
         ),
-        (502, json!({"error": {"message": "upstream failed", "code": 502}}), "server"),
-        (503, json!({"error": {"message": "loading model", "code": 503}}), "overloaded"),
+        (
+            502,
+            json!({"error": {"message": "upstream failed", "code": 502}}),
+            "server",
+        ),
+        (
+            503,
+            json!({"error": {"message": "loading model", "code": 503}}),
+            "overloaded",
+        ),
     ];
     for (status, body, expected) in cases {
         let server = testing::serve(vec![Reply::status(status, body.to_string())]).await;
@@ -234,7 +269,10 @@ async fn mid_stream_error_objects_and_missing_done() {
     )
     .await;
     assert_eq!(error, None);
-    assert_eq!(events.last(), Some(&StreamEvent::Done(StopReason::MaxTokens)));
+    assert_eq!(
+        events.last(),
+        Some(&StreamEvent::Done(StopReason::MaxTokens))
+    );
 }
 
 async fn decode_split(body: &str, cuts: &[usize]) -> (Vec<StreamEvent>, Option<ProviderError>) {
