@@ -15,8 +15,9 @@ function ToolRow({ tool, onDecision, onRemoveRule, onAddRule }: { tool: ToolInfo
     <li className="perm-row" data-testid={`perm-${tool.name}`}>
       <div className="perm-main">
         <div className="perm-name">
-          <span className="mono">{tool.name}</span>
-          <RiskBadge risk={tool.risk} />
+          <span className="mono" title={tool.name}>
+            {tool.name}
+          </span>
         </div>
         <div className="segmented" role="radiogroup" aria-label={`${tool.name} permission`}>
           {DECISIONS.map((d) => (
@@ -35,7 +36,15 @@ function ToolRow({ tool, onDecision, onRemoveRule, onAddRule }: { tool: ToolInfo
           ))}
         </div>
       </div>
-      <div className="perm-desc">{tool.description}</div>
+      <div className="perm-desc">
+        <RiskBadge risk={tool.risk} />
+        <span className="perm-desc-text">{tool.description}</span>
+        {!adding && (
+          <button type="button" className="btn-link add-rule" aria-label={`Add a rule for ${tool.name}`} onClick={() => setAdding(true)}>
+            + Rule
+          </button>
+        )}
+      </div>
       {(tool.rules.length > 0 || adding) && (
         <ul className="rules">
           {tool.rules.map((r) => (
@@ -49,7 +58,7 @@ function ToolRow({ tool, onDecision, onRemoveRule, onAddRule }: { tool: ToolInfo
           ))}
         </ul>
       )}
-      {adding ? (
+      {adding && (
         <form
           className="rule-form"
           onSubmit={async (e) => {
@@ -72,10 +81,6 @@ function ToolRow({ tool, onDecision, onRemoveRule, onAddRule }: { tool: ToolInfo
             Cancel
           </button>
         </form>
-      ) : (
-        <button type="button" className="btn-link add-rule" aria-label={`Add a rule for ${tool.name}`} onClick={() => setAdding(true)}>
-          + Rule
-        </button>
       )}
     </li>
   );
