@@ -3,16 +3,20 @@
 //! four characters.
 
 use anyhow::Context;
+use futures::StreamExt;
 use hearth_gateway::audit::{ActionLog, Actor, EntryKind, EntryStatus, NewEntry, Outcome};
 use hearth_gateway::config::{Config, ProviderConfig};
+use hearth_gateway::conversation::Message;
 use hearth_gateway::keys::{
     validate_key_text, KeyError, KeySource, KeyStatus, KeyStore, KeyValidator, Redactor, Secret,
-    SkipValidation,
+    SkipValidation, Validation,
 };
 use hearth_gateway::paths::DataDir;
+use hearth_gateway::providers::{self, ChatRequest, RetryPolicy, Timeouts};
 use hearth_gateway::store::Store;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 use zeroize::Zeroizing;
 
 /// Arguments of `hearth key`.
@@ -54,17 +58,57 @@ pub enum KeyCommand {
     },
 }
 
-/// Runs `hearth key` with the validator the provider layer supplies.
+/// Runs `hearth key`; `set` validates the key with one tiny real call to its provider.
 pub fn run(data_dir: DataDir, args: KeyArgs) -> anyhow::Result<ExitCode> {
-    run_with(data_dir, args, &default_validator())
+    run_with(data_dir, args, &ProviderValidator)
 }
 
-/// The validator used by `hearth key set`.
-// LEAD: replace with the provider layer's "one tiny real call" validator (a `KeyValidator`
-// built from the config, e.g. listing models), mapping its result with
-// `hearth_gateway::keys::Validation::from_call`.
-fn default_validator() -> SkipValidation {
-    SkipValidation
+/// How long the validation call may take before it counts as "provider unreachable".
+const VALIDATION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Validates a key by asking the provider's first model for one short reply (no retries): an
+/// auth error rejects the key, anything else that fails is inconclusive.
+struct ProviderValidator;
+
+#[async_trait::async_trait]
+impl KeyValidator for ProviderValidator {
+    async fn validate(&self, id: &str, config: &ProviderConfig, key: &Secret) -> Validation {
+        let Some(model) = config.models.first() else {
+            return Validation::Inconclusive {
+                reason: format!("provider '{id}' lists no model to test the key with"),
+            };
+        };
+        let retry = RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        };
+        let provider = providers::build_with(
+            id,
+            config,
+            providers::http_client(),
+            retry,
+            Timeouts::default(),
+        );
+        let mut request = ChatRequest::new(model.clone(), vec![Message::user("Reply with: ok")]);
+        request.max_tokens = Some(16);
+        let call = async {
+            let mut stream = provider.stream(request, Some(key.clone())).await?;
+            // The first event (or error) settles whether the key is accepted.
+            match stream.next().await {
+                Some(Err(error)) => Err(error),
+                _ => Ok(()),
+            }
+        };
+        match tokio::time::timeout(VALIDATION_TIMEOUT, call).await {
+            Ok(result) => Validation::from_call(result.as_ref().map(|_| ())),
+            Err(_) => Validation::Inconclusive {
+                reason: format!(
+                    "{id} did not answer within {} s",
+                    VALIDATION_TIMEOUT.as_secs()
+                ),
+            },
+        }
+    }
 }
 
 /// Runs `hearth key` with an explicit validator (tests, and the lead's wiring).
@@ -198,12 +242,9 @@ fn read_key() -> anyhow::Result<Secret> {
 }
 
 /// Asks on the terminal whether to store a key that could not be validated; `false` without a
-/// terminal (use `--force`).
+/// terminal (the error then says to use `--force`).
 fn confirm_unverified(provider_id: &str, reason: &str) -> bool {
     if !std::io::stdin().is_terminal() {
-        eprintln!(
-            "hearth: the key could not be validated ({reason}); pass --force to store it anyway"
-        );
         return false;
     }
     eprint!("the key for {provider_id} could not be validated ({reason}). Store it anyway? [y/N] ");
@@ -244,8 +285,10 @@ fn print_status(statuses: &[KeyStatus], json: bool) -> anyhow::Result<()> {
         let validated = s
             .last_validated
             .and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
+                t.format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute]Z"
+                ))
+                .ok()
             })
             .unwrap_or_else(|| "-".into());
         let host = s

@@ -119,7 +119,7 @@ pub enum KeyError {
     #[error("not a valid key: {0}")]
     Malformed(&'static str),
     /// The provider rejected the key during validation.
-    #[error("{provider} rejected the key: {reason}")]
+    #[error("the key for '{provider}' was not stored: {reason}")]
     Rejected {
         /// The provider id.
         provider: String,
@@ -127,7 +127,10 @@ pub enum KeyError {
         reason: String,
     },
     /// The key could not be validated and storing it anyway was not confirmed.
-    #[error("the key for '{provider}' could not be validated ({reason}) and was not stored")]
+    #[error(
+        "the key for '{provider}' could not be validated ({reason}) and was not stored; \
+         confirm to store it anyway (`--force` on the command line)"
+    )]
     NotConfirmed {
         /// The provider id.
         provider: String,
