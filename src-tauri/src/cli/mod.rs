@@ -1,7 +1,9 @@
 //! The command line (clap): the headless face of the same gateway core. One file per
 //! subcommand group.
 
+mod chat;
 mod history;
+mod provider;
 mod key;
 mod log;
 mod serve;
@@ -35,6 +37,10 @@ pub enum Command {
     Log(log::LogArgs),
     /// Conversation history: list, show, search, export, import, delete.
     History(history::HistoryArgs),
+    /// Chat from the terminal: one agent turn, streamed to stdout.
+    Chat(chat::ChatArgs),
+    /// Model providers: add, list, remove, test.
+    Provider(provider::ProviderArgs),
     /// Tools and their permissions: list, set, rule add/remove, pause, resume.
     Tool(tool::ToolArgs),
 }
@@ -57,6 +63,8 @@ pub fn main() -> ExitCode {
         Some(Command::Key(args)) => key::run(data_dir, args),
         Some(Command::Log(args)) => log::run(data_dir, args),
         Some(Command::History(args)) => history::run(data_dir, args),
+        Some(Command::Chat(args)) => chat::run(data_dir, args),
+        Some(Command::Provider(args)) => provider::run(data_dir, args),
         Some(Command::Tool(args)) => tool::run(data_dir, args),
     };
     match result {

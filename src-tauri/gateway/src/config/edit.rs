@@ -48,6 +48,42 @@ pub fn table_mut<'a>(doc: &'a mut DocumentMut, key: &str) -> &'a mut toml_edit::
     table
 }
 
+/// Adds provider `id` to `[providers]`; refuses an id that exists.
+pub fn add_provider(
+    path: &Path,
+    id: &str,
+    provider: &super::ProviderConfig,
+) -> Result<Config, ConfigError> {
+    super::providers::validate_id(id).map_err(ConfigError::Rejected)?;
+    let text = toml::to_string(provider).map_err(|e| ConfigError::Rejected(e.to_string()))?;
+    let table: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::Rejected(e.to_string()))?;
+    edit_config(path, |doc| {
+        let providers = table_mut(doc, "providers");
+        if providers.contains_key(id) {
+            return Err(ConfigError::Rejected(format!(
+                "provider '{id}' already exists: remove it first"
+            )));
+        }
+        providers.insert(id, toml_edit::Item::Table(table.as_table().clone()));
+        Ok(())
+    })
+}
+
+/// Removes provider `id`; refuses an unknown id.
+pub fn remove_provider(path: &Path, id: &str) -> Result<Config, ConfigError> {
+    edit_config(path, |doc| {
+        let providers = table_mut(doc, "providers");
+        if providers.remove(id).is_none() {
+            return Err(ConfigError::Rejected(format!(
+                "no provider '{id}' (see `hearth provider list`)"
+            )));
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +116,28 @@ mod tests {
         });
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn providers_are_added_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        Config::load_or_init(&path).unwrap();
+        let provider = crate::config::ProviderConfig {
+            kind: crate::config::ProviderKind::OpenAiCompatible,
+            base_url: Some("http://127.0.0.1:11434/v1".into()),
+            models: vec!["llama3".into()],
+            key_env: None,
+            fallback: vec![],
+            max_tokens: None,
+        };
+        let config = add_provider(&path, "local", &provider).unwrap();
+        assert_eq!(config.providers["local"], provider);
+        assert!(add_provider(&path, "local", &provider).is_err());
+        assert!(add_provider(&path, "bad id", &provider).is_err());
+        let config = remove_provider(&path, "local").unwrap();
+        assert!(config.providers.is_empty());
+        assert!(remove_provider(&path, "local").is_err());
+        assert!(std::fs::read_to_string(&path).unwrap().contains("# Hearth configuration."));
     }
 }
