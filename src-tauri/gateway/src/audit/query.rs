@@ -5,7 +5,7 @@ use super::entry::{Actor, EntryKind, EntryStatus};
 use super::error::AuditError;
 use super::record::{from_row, Phase, Record, COLUMNS};
 use rusqlite::{params_from_iter, Connection};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One action as people see it.
@@ -65,24 +65,41 @@ pub struct OutcomeView {
     pub duration_ms: Option<i64>,
 }
 
-/// Which entries to list.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Which entries to list. Every filter is optional; the default lists everything, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LogQuery {
     /// Only actions begun at or after this time (ms since the Unix epoch).
     pub since_ms: Option<i64>,
+    /// Only actions whose begin record is before this chain position (paging back).
+    #[serde(alias = "before")]
+    pub before_seq: Option<i64>,
     /// Only this conversation's actions.
     pub conversation_id: Option<String>,
-    /// At most this many (the newest), oldest first.
+    /// Only this kind of action.
+    pub kind: Option<EntryKind>,
+    /// Only calls of this tool (`detail.tool`).
+    pub tool: Option<String>,
+    /// Only actions of this provider (`detail.provider`).
+    pub provider: Option<String>,
+    /// At most this many: the newest matching ones.
     pub limit: Option<usize>,
+    /// Newest first instead of oldest first.
+    pub newest_first: bool,
 }
 
-/// Entries matching `query`, oldest first.
+/// Entries matching `query`.
 pub fn entries(conn: &Connection, query: &LogQuery) -> Result<Vec<LogEntry>, AuditError> {
     let limit = query.limit.map(|l| l as i64).unwrap_or(-1);
     let sql = format!(
         "SELECT {COLUMNS} FROM action_log WHERE entry_id IN ( \
            SELECT entry_id FROM action_log WHERE phase = 'begin' AND at_ms >= ?1 \
-           AND (?2 IS NULL OR conversation_id = ?2) ORDER BY seq DESC LIMIT ?3 \
+           AND (?2 IS NULL OR seq < ?2) \
+           AND (?3 IS NULL OR conversation_id = ?3) \
+           AND (?4 IS NULL OR kind = ?4) \
+           AND (?5 IS NULL OR json_extract(detail, '$.tool') = ?5) \
+           AND (?6 IS NULL OR json_extract(detail, '$.provider') = ?6) \
+           ORDER BY seq DESC LIMIT ?7 \
          ) ORDER BY seq"
     );
     let mut statement = conn.prepare(&sql)?;
@@ -90,13 +107,21 @@ pub fn entries(conn: &Connection, query: &LogQuery) -> Result<Vec<LogEntry>, Aud
         .query_map(
             rusqlite::params![
                 query.since_ms.unwrap_or(i64::MIN),
+                query.before_seq,
                 query.conversation_id,
+                query.kind.map(EntryKind::as_str),
+                query.tool,
+                query.provider,
                 limit
             ],
             from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(assemble(records))
+    let mut entries = assemble(records);
+    if query.newest_first {
+        entries.reverse();
+    }
+    Ok(entries)
 }
 
 /// The entries with any record after position `after_seq` (their full current state), and the

@@ -433,3 +433,66 @@ async fn one_shot_records_and_queries_by_time_and_conversation() {
     assert_eq!(in_conv[0].id, all[2].id);
     log.verify().await.unwrap();
 }
+
+#[tokio::test]
+async fn queries_filter_by_kind_tool_provider_and_page_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (log, _) = open_log(dir.path()).await;
+    fill(&log, 3).await;
+    let model = log
+        .begin(NewEntry::model_call(
+            None,
+            ModelCallDetail {
+                provider: "anthropic".into(),
+                model: "claude".into(),
+                message_id: None,
+            },
+        ))
+        .await
+        .unwrap();
+    let by_kind = log
+        .entries(LogQuery {
+            kind: Some(EntryKind::ModelCall),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_kind.len(), 1);
+    assert_eq!(by_kind[0].id, model.0);
+    let by_provider = log
+        .entries(LogQuery {
+            provider: Some("anthropic".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_provider.len(), 1);
+    let shell = log
+        .entries(LogQuery {
+            tool: Some("shell".into()),
+            newest_first: true,
+            limit: Some(2),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(shell.len(), 2);
+    assert!(shell[0].seq > shell[1].seq, "newest first");
+    let older = log
+        .entries(LogQuery {
+            tool: Some("shell".into()),
+            before_seq: Some(shell[1].seq),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(older.len(), 1);
+    assert!(older[0].seq < shell[1].seq);
+    // The UI sends `{ "limit": 50, "before": 7 }`.
+    let query: LogQuery = serde_json::from_value(
+        serde_json::json!({ "limit": 50, "before": 7, "kind": "tool_call" }),
+    )
+    .unwrap();
+    assert_eq!(query.before_seq, Some(7));
+    assert_eq!(query.kind, Some(EntryKind::ToolCall));
+}
