@@ -3,8 +3,14 @@
 // through a tiny policy (allow / ask / deny, rules, pause) with approvals that wait for an answer.
 import type * as T from "./types";
 import type { Transport } from "./transport";
-import { EVENT_CHANNEL, OPEN_CONVERSATION_CHANNEL } from "./events";
+import { EVENT_CHANNEL } from "./events";
+import { dispatch } from "./fakeCommands";
+import { fail } from "./fakeErrors";
+import { FakeLog } from "./fakeLog";
 import { seedDemo, seedLong } from "./fakeSeed";
+import { cannedAnswer, emptyUsage, PRICES, primaryArg, ruleMatches, TOOLS, type Step, type ToolDef } from "./fakeWorld";
+
+export type { Step } from "./fakeWorld";
 
 /** Options of the fake backend. */
 export interface FakeOptions {
@@ -17,88 +23,12 @@ export interface FakeOptions {
   chunkChars?: number;
 }
 
-interface ToolDef {
-  name: string;
-  description: string;
-  risk: T.Risk;
-}
-
-const TOOLS: ToolDef[] = [
-  { name: "files.read", description: "Read a file inside your roots", risk: "read" },
-  { name: "files.list", description: "List a folder inside your roots", risk: "read" },
-  { name: "files.write", description: "Create or change a file inside your roots", risk: "write" },
-  { name: "shell.run", description: "Run a command in a root folder", risk: "execute" },
-  { name: "web.fetch", description: "Fetch a web page", risk: "network" },
-  { name: "calendar.list_events", description: "List calendar events in a range", risk: "read" },
-  { name: "calendar.create_event", description: "Create a calendar event", risk: "write" },
-  { name: "mail.search", description: "Search your mailboxes", risk: "read" },
-  { name: "mail.send", description: "Send an email", risk: "send" },
-];
-
-const PRICES: Record<string, [number, number]> = {
-  // $ per million tokens: input, output
-  "claude-sonnet-4-5": [3, 15],
-  "claude-haiku-4-5": [1, 5],
-  "gpt-5": [1.25, 10],
-  "gpt-5-mini": [0.25, 2],
-};
-
-class FakeError extends Error {
-  constructor(
-    public kind: string,
-    message: string,
-  ) {
-    super(message);
-  }
-  toJSON(): T.IpcError {
-    return { kind: this.kind, message: this.message };
-  }
-}
-
-function fail(kind: string, message: string): never {
-  throw { kind, message } satisfies T.IpcError;
-}
-
 let idCounter = 0;
 /** A fresh id, time-ordered like UUID v7. */
 export function fakeId(prefix = "m"): string {
   idCounter += 1;
   return `${prefix}-${Date.now().toString(36)}-${idCounter.toString(36)}`;
 }
-
-function primaryArg(args: T.Json): string {
-  if (args && typeof args === "object" && !Array.isArray(args)) {
-    for (const key of ["command", "path", "url", "to", "range", "query"]) {
-      const v = (args as Record<string, T.Json>)[key];
-      if (typeof v === "string") return v;
-    }
-  }
-  return JSON.stringify(args);
-}
-
-function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(
-    "^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$",
-  );
-  return re.test(text);
-}
-
-function ruleMatches(rule: string, tool: string, args: T.Json): boolean {
-  const m = /^([\w.-]+)(?:\((.*)\))?$/.exec(rule.trim());
-  if (!m) return false;
-  const [, name, pattern] = m;
-  if (name !== tool && !(tool.startsWith(name + ".") && name.indexOf(".") < 0)) return false;
-  return pattern === undefined || globMatch(pattern, primaryArg(args));
-}
-
-function emptyUsage(): T.Usage {
-  return { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, reasoning_tokens: 0 };
-}
-
-/** One scripted step of a fake answer. */
-export type Step =
-  | { kind: "text"; text: string }
-  | { kind: "tool"; name: string; arguments: T.Json; result: string; is_error?: boolean };
 
 interface Turn {
   cancelled: boolean;
@@ -115,7 +45,7 @@ export class FakeBackend {
   decisions = new Map<string, T.Decision>();
   rules: T.ToolRule[] = [{ rule: "shell.run(git log*)", effect: "allow" }];
   approvals = new Map<string, { request: T.ApprovalRequest; answer: (a: T.ApprovalAnswer) => void }>();
-  log: T.ActionLogEntry[] = [];
+  audit = new FakeLog((entry) => this.emit({ type: "action_logged", entry }));
   turns = new Map<string, Turn>();
   listeners = new Map<string, Set<(payload: unknown) => void>>();
   /** Every command call, for tests. */
@@ -138,7 +68,6 @@ export class FakeBackend {
   script: Step[][] = [];
   tokenDelayMs: number;
   chunkChars: number;
-  private logId = 0;
   private onWatched: (() => void)[] = [];
 
   /** Runs `start` shortly after a window first listens for events (demo turns start "live"). */
@@ -197,140 +126,7 @@ export class FakeBackend {
   }
 
   handle(command: string, a: Record<string, unknown>): unknown {
-    this.calls.push({ command, args: a });
-    const s = (k: string) => a[k] as string;
-    switch (command) {
-      case "app_info":
-        return { version: "0.1.0-dev", data_dir: this.settings.data_dir } satisfies T.AppInfo;
-      case "list_conversations":
-        return this.listConversations((a.query as T.ListQuery | null) ?? null);
-      case "get_conversation":
-        return this.view(s("id"));
-      case "create_conversation":
-        return this.createConversation("New chat");
-      case "rename_conversation":
-        return this.patchConversation(s("id"), { title: s("title").trim() || "Untitled" });
-      case "set_pinned":
-        return this.patchConversation(s("id"), { pinned: Boolean(a.pinned) });
-      case "set_archived":
-        return this.patchConversation(s("id"), { archived: Boolean(a.archived) });
-      case "delete_conversation":
-        this.conversationOr404(s("id"));
-        this.trash.add(s("id"));
-        return null;
-      case "restore_conversation":
-        this.trash.delete(s("id"));
-        return this.conversationOr404(s("id"));
-      case "search_history":
-        return this.search((a.query as T.SearchQuery).text);
-      case "send_message":
-        return this.send(a.conversation_id as string | null, s("text"), a.model as T.ModelRef | null);
-      case "stop_turn": {
-        const turn = this.turns.get(s("conversation_id"));
-        if (turn) {
-          turn.cancelled = true;
-          turn.wake?.();
-        }
-        return null;
-      }
-      case "regenerate":
-        return this.regenerate(s("message_id"), a.model as T.ModelRef | null);
-      case "edit_message":
-        return this.edit(s("message_id"), s("text"));
-      case "switch_branch":
-        return this.switchBranch(s("message_id"));
-      case "list_models":
-        return this.providers.flatMap((p) =>
-          p.models.map((m) => ({ provider: p.id, model: m, label: m })),
-        ) satisfies T.ModelInfo[];
-      case "list_providers":
-        return this.providers;
-      case "add_provider":
-        return this.addProvider(a as unknown as T.ProviderSpec);
-      case "remove_provider":
-        this.providers = this.providers.filter((p) => p.id !== s("id"));
-        this.keys.delete(s("id"));
-        return null;
-      case "test_provider":
-        return this.testProvider(s("id"));
-      case "key_status":
-        return this.providers.map((p) => this.keyStatus(p.id));
-      case "set_key": {
-        const key = s("key").trim();
-        if (key.length < 8) fail("invalid_key", "That key looks too short. Paste the whole key.");
-        this.keys.set(s("provider_id"), key.slice(-4));
-        this.logDone({ kind: "config_change", actor: "user", summary: `key for ${s("provider_id")} set via ui`, detail: { setting: `keys.${s("provider_id")}`, via: "ui", provider: s("provider_id") } });
-        return this.keyStatus(s("provider_id"));
-      }
-      case "delete_key":
-        this.keys.delete(s("provider_id"));
-        return this.keyStatus(s("provider_id"));
-      case "list_tools":
-        return TOOLS.map((t) => this.toolInfo(t));
-      case "set_tool_decision": {
-        const tool = TOOLS.find((t) => t.name === s("tool")) ?? fail("not_found", `No tool named ${s("tool")}.`);
-        this.decisions.set(tool.name, a.decision as T.Decision);
-        this.logDone({ kind: "config_change", actor: "user", summary: `permissions.tools.${tool.name} changed via ui`, detail: { setting: `permissions.tools.${tool.name}`, to: a.decision as string, via: "ui", tool: tool.name } });
-        return this.toolInfo(tool);
-      }
-      case "add_rule": {
-        const rule = s("rule").trim();
-        if (!/^[\w.-]+(\(.+\))?$/.test(rule)) {
-          fail("invalid_rule", `“${rule}” is not a rule. Write it like shell.run(git status*).`);
-        }
-        if (!this.rules.some((r) => r.rule === rule && r.effect === a.effect)) {
-          this.rules.push({ rule, effect: a.effect as T.RuleEffect });
-        }
-        this.logDone({ kind: "config_change", actor: "user", summary: `permissions.${a.effect as string} changed via ui`, detail: { setting: `permissions.${a.effect as string}`, to: rule, via: "ui" } });
-        return null;
-      }
-      case "remove_rule":
-        this.rules = this.rules.filter((r) => !(r.rule === s("rule") && r.effect === a.effect));
-        return null;
-      case "set_paused":
-        this.settings.paused = Boolean(a.paused);
-        this.emit({ type: "agent_paused", paused: this.settings.paused });
-        this.logDone({ kind: "config_change", actor: "user", summary: `permissions.paused changed via ui`, detail: { setting: "permissions.paused", to: String(this.settings.paused), via: "ui" } });
-        return null;
-      case "pending_approvals":
-        return [...this.approvals.values()].map((p) => p.request);
-      case "answer_approval": {
-        const pending = this.approvals.get(s("id")) ?? fail("not_found", "That approval is no longer pending.");
-        pending.answer(a.answer as T.ApprovalAnswer);
-        return null;
-      }
-      case "action_log":
-        return this.actionLog(a as unknown as T.LogQuery);
-      case "get_settings":
-        return this.settings;
-      case "set_settings": {
-        const patch = a.patch as T.SettingsPatch;
-        const { local_api_enabled, ...rest } = patch;
-        Object.assign(this.settings, rest);
-        if (local_api_enabled !== undefined) this.settings.local_api.enabled = local_api_enabled;
-        return this.settings;
-      }
-      case "export_history":
-        return {
-          path: `${this.settings.data_dir}/exports/hearth-${new Date().toISOString().slice(0, 10)}.${a.format === "markdown" ? "md" : "json"}`,
-          conversations: a.id ? 1 : this.conversations.size,
-        } satisfies T.ExportResult;
-      case "import_history":
-        if (!s("path")) fail("invalid_path", "Choose a file to import.");
-        return { imported: [], skipped_existing: [] } satisfies T.ImportReport;
-      case "hide_quick_ask":
-        return null;
-      case "open_in_main":
-        this.emitOn(OPEN_CONVERSATION_CHANNEL, { conversation_id: s("conversation_id") });
-        return null;
-      case "open_external":
-        if (typeof window !== "undefined" && /^(https?:|mailto:)/.test(s("url"))) {
-          window.open(s("url"), "_blank", "noopener");
-        }
-        return null;
-      default:
-        throw new FakeError("unknown_command", `The fake backend has no command ${command}.`).toJSON();
-    }
+    return dispatch(this, command, a);
   }
 
   // --- conversations -----------------------------------------------------------------------------
@@ -468,6 +264,11 @@ export class FakeBackend {
 
   // --- turns -------------------------------------------------------------------------------------
 
+  /** The answer to a prompt: the next scripted one (tests), else a canned one. */
+  answerFor(prompt: string): Step[] {
+    return this.script.shift() ?? cannedAnswer(prompt);
+  }
+
   defaultModel(): T.ModelRef {
     const p = this.providers[0] ?? fail("no_provider", "Add a provider in Settings → Providers first.");
     return { provider: p.id, model: p.models[0] ?? "default" };
@@ -527,51 +328,6 @@ export class FakeBackend {
     }
     this.conversations.get(m.conversation_id)!.current_leaf = m.id;
     return this.view(m.conversation_id);
-  }
-
-  /** The answer to a prompt, as steps. */
-  answerFor(prompt: string): Step[] {
-    const scripted = this.script.shift();
-    if (scripted) return scripted;
-    const p = prompt.toLowerCase();
-    if (p.includes("fail")) return [{ kind: "text", text: "Let me try…" }, { kind: "text", text: "\u0000fail" }];
-    if (p.includes("git") || p.includes("status")) {
-      return [
-        { kind: "text", text: "I'll check the repository state for you." },
-        {
-          kind: "tool",
-          name: "shell.run",
-          arguments: { command: "git status --short", cwd: "~/code/hearth" },
-          result: " M src-tauri/gateway/src/agent.rs\n M ui/src/App.tsx\n?? ui/src/ipc/",
-        },
-        {
-          kind: "text",
-          text: "\n\nYou have **two modified files** and one new folder:\n\n| File | State |\n|---|---|\n| `src-tauri/gateway/src/agent.rs` | modified |\n| `ui/src/App.tsx` | modified |\n| `ui/src/ipc/` | untracked |\n\nNothing is staged yet. Want me to draft a commit message?",
-        },
-      ];
-    }
-    if (p.includes("calendar") || p.includes("evening") || p.includes("week")) {
-      return [
-        { kind: "text", text: "Let me look at your calendar." },
-        {
-          kind: "tool",
-          name: "calendar.list_events",
-          arguments: { range: "Mon–Sun next week", calendar: "personal" },
-          result: "Mon 19:00 Climbing\nTue 18:30 Book club\nThu 20:00 Call with Ana",
-        },
-        {
-          kind: "text",
-          text: "\n\n**Wednesday** and **Friday** evenings are free. Wednesday looks calmest — nothing before or after. Shall I hold 19:30 on Wednesday?",
-        },
-      ];
-    }
-    return [
-      {
-        kind: "text",
-        text:
-          "Here is a small example in Rust that keeps the borrow short:\n\n```rust\nfn longest<'a>(x: &'a str, y: &'a str) -> &'a str {\n    if x.len() >= y.len() { x } else { y }\n}\n\nfn main() {\n    let a = String::from(\"hearth\");\n    let b = \"fire\";\n    println!(\"{}\", longest(&a, b));\n}\n```\n\nThe lifetime `'a` says the result lives **no longer than the shorter** of the two inputs. A few rules of thumb:\n\n1. Borrow for as short a time as you can.\n2. Return owned data (`String`) when the caller should keep it.\n3. Reach for `Rc`/`Arc` only when ownership really is shared.\n\nSee [the Rust book](https://doc.rust-lang.org/book/ch10-03-lifetime-syntax.html) for more.",
-      },
-    ];
   }
 
   startTurn(conversationId: string, parentId: string | null, ref: T.ModelRef, prompt: string): string {
@@ -811,57 +567,23 @@ export class FakeBackend {
     };
   }
 
-  /** Writes an entry before an action (status pending) and publishes it. */
+  /** Writes an entry before an action (status pending). */
   logBegin(e: Pick<T.ActionLogEntry, "kind" | "actor" | "summary"> & Partial<T.ActionLogEntry>, at = Date.now()): T.ActionLogEntry {
-    this.logId += 1;
-    const entry: T.ActionLogEntry = {
-      id: `log-${this.logId}`,
-      seq: this.logId,
-      conversation_id: null,
-      detail: {},
-      started_at_ms: at,
-      status: "pending",
-      stages: [],
-      outcome: null,
-      ...e,
-    };
-    this.log.push(entry);
-    this.emit({ type: "action_logged", entry });
-    return entry;
+    return this.audit.begin(e, at);
   }
 
   /** Records a stage of a running action. */
   logStage(entry: T.ActionLogEntry, name: string, actor: T.Actor, summary: string, detail: T.Json): void {
-    entry.stages.push({ at_ms: Date.now(), name, actor, summary, detail });
-    this.emit({ type: "action_logged", entry });
+    this.audit.stage(entry, name, actor, summary, detail);
   }
 
   /** Completes an action. */
   logEnd(entry: T.ActionLogEntry, status: T.LogStatus, summary: string, detail: T.Json, durationMs: number | null): void {
-    entry.status = status;
-    entry.outcome = { at_ms: Date.now(), status, summary, detail, duration_ms: durationMs };
-    this.emit({ type: "action_logged", entry });
+    this.audit.end(entry, status, summary, detail, durationMs);
   }
 
   /** An instantaneous action: begun and completed at once. */
   logDone(e: Pick<T.ActionLogEntry, "kind" | "actor" | "summary"> & Partial<T.ActionLogEntry>, outcome: T.Json = {}, at = Date.now()): T.ActionLogEntry {
-    const entry = this.logBegin(e, at);
-    this.logEnd(entry, "ok", "done", outcome, 0);
-    entry.outcome!.at_ms = at;
-    return entry;
-  }
-
-  actionLog(q: T.LogQuery): T.ActionLogEntry[] {
-    const d = (e: T.ActionLogEntry, k: string) => (e.detail && typeof e.detail === "object" && !Array.isArray(e.detail) ? (e.detail as Record<string, T.Json>)[k] : undefined);
-    return this.log
-      .filter(
-        (e) =>
-          (q.before == null || e.seq < q.before) &&
-          (!q.kind || e.kind === q.kind) &&
-          (!q.tool || d(e, "tool") === q.tool) &&
-          (!q.provider || d(e, "provider") === q.provider),
-      )
-      .sort((x, y) => y.seq - x.seq)
-      .slice(0, q.limit);
+    return this.audit.done(e, outcome, at);
   }
 }
