@@ -252,6 +252,49 @@ mod tests {
         assert_eq!(events.len(), 2);
     }
 
+    /// Answers one event, then fails.
+    struct BreaksMidway {
+        calls: AtomicU32,
+    }
+
+    #[async_trait::async_trait]
+    impl Provider for BreaksMidway {
+        fn id(&self) -> &str {
+            "midway"
+        }
+        async fn stream(
+            &self,
+            _request: ChatRequest,
+            _key: Option<Secret>,
+        ) -> Result<EventStream, ProviderError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            Ok(futures::stream::iter([
+                Ok(StreamEvent::TextDelta("half".into())),
+                Err(overloaded()),
+            ])
+            .boxed())
+        }
+    }
+
+    #[tokio::test]
+    async fn errors_after_the_first_event_are_never_retried() {
+        let inner = Arc::new(BreaksMidway {
+            calls: AtomicU32::new(0),
+        });
+        let provider = ResilientProvider::new(inner.clone(), fast_policy(5), Timeouts::default());
+        let events: Vec<_> = provider
+            .stream(ChatRequest::new("m", vec![]), None)
+            .await
+            .unwrap()
+            .collect()
+            .await;
+        assert_eq!(
+            events,
+            vec![Ok(StreamEvent::TextDelta("half".into())), Err(overloaded())]
+        );
+        assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
+    }
+
     #[tokio::test]
     async fn gives_up_after_the_last_attempt() {
         let flaky = Arc::new(Flaky {

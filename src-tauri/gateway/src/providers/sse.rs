@@ -11,6 +11,8 @@ use super::portable::ToolNames;
 use super::{anthropic, error_body, gemini, openai, openai_compatible};
 use super::{ChatRequest, EventStream, ProviderError, StreamEvent};
 use crate::config::ProviderKind;
+use crate::keys::redact::scrub;
+use crate::keys::Secret;
 use bytes::Bytes;
 use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
@@ -91,15 +93,15 @@ pub(crate) fn decode<D: Decoder>(provider: &str, bytes: ByteStream, decoder: D) 
 }
 
 /// Parses the JSON `data` of an SSE event into `T`, as a protocol error when it does not fit.
+/// The message is scrubbed of `key` (serde may quote the data it could not decode).
 pub(crate) fn parse_data<T: serde::de::DeserializeOwned>(
     provider: &str,
     event: &Event,
+    key: Option<&Secret>,
 ) -> Result<T, ProviderError> {
     serde_json::from_str(&event.data).map_err(|e| {
-        error_body::protocol(
-            provider,
-            format!("undecodable event '{}': {e}", event.event),
-        )
+        let message = format!("undecodable event '{}': {e}", event.event);
+        error_body::protocol(provider, scrub(&message, key))
     })
 }
 

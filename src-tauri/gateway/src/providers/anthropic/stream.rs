@@ -20,6 +20,8 @@ enum OpenBlock {
         id: String,
         name: String,
         json: String,
+        /// The input given whole in `content_block_start`, used when no delta follows.
+        initial: Option<serde_json::Value>,
     },
     Thinking {
         signature: String,
@@ -107,10 +109,11 @@ impl StreamDecoder {
                 }
                 OpenBlock::Text
             }
-            StartedBlock::ToolUse { id, name } => OpenBlock::Tool {
+            StartedBlock::ToolUse { id, name, input } => OpenBlock::Tool {
                 id,
                 name: self.names.hearth(&name),
                 json: String::new(),
+                initial: input.filter(|v| v.as_object().is_some_and(|o| !o.is_empty())),
             },
             StartedBlock::Thinking {
                 thinking,
@@ -146,12 +149,23 @@ impl StreamDecoder {
 
     fn stop_block(&mut self, index: usize, out: &mut VecDeque<StreamEvent>) {
         match self.blocks.remove(&index) {
-            Some(OpenBlock::Tool { id, name, json }) => out.push_back(StreamEvent::ToolCall {
+            Some(OpenBlock::Tool {
                 id,
                 name,
-                arguments: portable::parse_arguments(&json),
-                opaque: None,
-            }),
+                json,
+                initial,
+            }) => {
+                let arguments = match initial {
+                    Some(input) if json.trim().is_empty() => input,
+                    _ => portable::parse_arguments(&json),
+                };
+                out.push_back(StreamEvent::ToolCall {
+                    id,
+                    name,
+                    arguments,
+                    opaque: None,
+                })
+            }
             Some(OpenBlock::Thinking { signature }) => {
                 let opaque = (!signature.is_empty()).then(|| self.opaque("signature", signature));
                 out.push_back(StreamEvent::ReasoningDone(opaque));
@@ -181,7 +195,7 @@ impl Decoder for StreamDecoder {
         event: &Event,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ProviderError> {
-        let message: StreamMessage = parse_data(&self.provider, event)?;
+        let message: StreamMessage = parse_data(&self.provider, event, self.key.as_ref())?;
         match message {
             StreamMessage::MessageStart { message } => {
                 if let Some(usage) = message.usage {

@@ -403,6 +403,41 @@ async fn garbage_lines_are_ignored_but_undecodable_data_is_a_protocol_error() {
     assert_eq!(error.unwrap().kind(), "protocol");
 }
 
+#[tokio::test]
+async fn tool_input_given_whole_at_block_start_is_kept() {
+    let body = named_events(&[
+        (
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block":
+                   {"type": "tool_use", "id": "toolu_2", "name": "shell__run", "input": {"cmd": "ls"}}}),
+        ),
+        (
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": 0}),
+        ),
+        (
+            "message_delta",
+            json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}}),
+        ),
+        ("message_stop", json!({"type": "message_stop"})),
+    ]);
+    let (events, error) = testing::decode_chunks(
+        vec![body.into()],
+        StreamDecoder::new("claude", ToolNames::default()),
+    )
+    .await;
+    assert_eq!(error, None);
+    assert_eq!(
+        events[0],
+        StreamEvent::ToolCall {
+            id: "toolu_2".into(),
+            name: "shell.run".into(),
+            arguments: json!({"cmd": "ls"}),
+            opaque: None,
+        }
+    );
+}
+
 async fn decode_split(body: &str, cuts: &[usize]) -> (Vec<StreamEvent>, Option<ProviderError>) {
     let names = ToolNames::new(&testing::simple_request("m").tools);
     testing::decode_chunks(

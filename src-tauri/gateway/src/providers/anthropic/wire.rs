@@ -109,6 +109,9 @@ pub(super) enum StartedBlock {
     ToolUse {
         id: String,
         name: String,
+        /// Usually `{}` with the input streamed as deltas; some proxies send it whole here.
+        #[serde(default)]
+        input: Option<serde_json::Value>,
     },
     Thinking {
         #[serde(default)]

@@ -244,6 +244,17 @@ impl Provider for GeminiProvider {
             key.as_ref(),
         )?;
         let model = request.model.trim_start_matches("models/");
+        let valid = !model.is_empty()
+            && model
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid {
+            return Err(ProviderError::InvalidRequest {
+                provider: self.id().to_string(),
+                status: 0,
+                message: format!("'{model}' is not a valid Gemini model name"),
+            });
+        }
         let url = format!(
             "{}/models/{model}:streamGenerateContent?alt=sse",
             self.base_url

@@ -129,7 +129,7 @@ impl Decoder for StreamDecoder {
         event: &Event,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ProviderError> {
-        let chunk: StreamChunk = parse_data(&self.provider, event)?;
+        let chunk: StreamChunk = parse_data(&self.provider, event, self.key.as_ref())?;
         if let Some(error) = chunk.error {
             let status = error.code;
             let details = super::error_details(error);

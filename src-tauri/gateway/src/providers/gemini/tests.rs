@@ -312,3 +312,18 @@ proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn a_model_name_that_would_change_the_url_is_refused() {
+    let server = testing::serve(vec![Reply::sse(text_transcript())]).await;
+    let provider = testing::provider(ProviderKind::Gemini, "g", &server.base_url);
+    for model in ["", "../files/x", "gemini?alt=json", "a b"] {
+        let error = provider
+            .stream(testing::simple_request(model), None)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), "invalid_request", "{model}");
+    }
+    assert!(server.requests().is_empty());
+}

@@ -118,7 +118,7 @@ impl Decoder for StreamDecoder {
         event: &Event,
         out: &mut VecDeque<StreamEvent>,
     ) -> Result<(), ProviderError> {
-        let message: StreamMessage = parse_data(&self.provider, event)?;
+        let message: StreamMessage = parse_data(&self.provider, event, self.key.as_ref())?;
         match message {
             StreamMessage::OutputTextDelta { delta } | StreamMessage::RefusalDelta { delta } => {
                 out.push_back(StreamEvent::TextDelta(delta))

@@ -147,7 +147,7 @@ impl Decoder for StreamDecoder {
             self.complete(out);
             return Ok(());
         }
-        let chunk: Chunk = parse_data(&self.provider, event)?;
+        let chunk: Chunk = parse_data(&self.provider, event, self.key.as_ref())?;
         if let Some(error) = chunk.error {
             return Err(self.error(error));
         }
