@@ -111,3 +111,24 @@ test("open_in_main shows the conversation in the main window", async () => {
   fake.emitOn("hearth://open-conversation", { conversation_id: id });
   expect(await screen.findByText("tray answer")).toBeTruthy();
 });
+
+test("the approval dialog does not put focus on a button (no approval by a stray Enter)", async () => {
+  const { fake } = renderWithFake(<App />);
+  await screen.findByTestId("empty-chat");
+  fake.script.push([{ kind: "tool", name: "mail.send", arguments: { to: "ana@example.com" }, result: "sent" }]);
+  fake.send(null, "mail Ana", null);
+  const dialog = await screen.findByTestId("approval-dialog");
+  await waitFor(() => expect(document.activeElement).toBe(dialog));
+  expect(dialog.textContent).toContain("SEND".toLowerCase());
+});
+
+test("appearance: choosing dark sets data-theme; system removes it", async () => {
+  const { fake } = renderWithFake(<App />);
+  fireEvent.click(await screen.findByTestId("open-settings"));
+  fireEvent.click(await screen.findByTestId("settings-appearance"));
+  fireEvent.click(screen.getByTestId("theme-dark"));
+  await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+  expect(callsTo(fake, "set_settings")).toEqual([{ patch: { appearance: "dark" } }]);
+  fireEvent.click(screen.getByTestId("theme-system"));
+  await waitFor(() => expect(document.documentElement.dataset.theme).toBeUndefined());
+});

@@ -61,3 +61,13 @@ test("the stable boundary of streaming Markdown never cuts inside a code fence",
   expect(stableBoundary("```\nopen fence\n\nstill open\n")).toBe(0);
   expect(stableBoundary("no newline yet")).toBe(0);
 });
+
+test("markdown never loads images: they become links", () => {
+  const div = document.createElement("div");
+  div.innerHTML = renderMarkdown('![a "cat"](https://tracker.example/p.png) ![x](javascript:alert(1))');
+  expect(div.querySelector("img")).toBeNull();
+  const link = div.querySelector("a.md-image");
+  expect(link?.getAttribute("href")).toBe("https://tracker.example/p.png");
+  expect(link?.textContent).toBe('Image: a "cat"');
+  expect([...div.querySelectorAll("[href]")].map((a) => a.getAttribute("href"))).toEqual(["https://tracker.example/p.png"]);
+});

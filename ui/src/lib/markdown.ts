@@ -59,6 +59,16 @@ md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
   return self.renderToken(tokens, idx, options);
 };
 
+// Images are never fetched (nothing leaves the machine unasked, and the CSP blocks remote images
+// anyway): they render as a link the user may choose to open.
+md.renderer.rules.image = (tokens, idx) => {
+  const token = tokens[idx];
+  const src = String(token.attrGet("src") ?? "");
+  const alt = md.utils.escapeHtml(token.content || "image");
+  const href = md.utils.escapeHtml(src);
+  return /^https?:/i.test(src) ? `<a class="md-image" href="${href}" rel="noreferrer noopener">Image: ${alt}</a>` : `<span class="md-image">Image: ${alt}</span>`;
+};
+
 /** Renders Markdown to safe HTML. */
 export function renderMarkdown(source: string): string {
   return md.render(source);
