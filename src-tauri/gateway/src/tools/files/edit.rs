@@ -1,9 +1,7 @@
 //! `files.edit`: replace an exact string in a text file inside a root. The preview is a unified
 //! diff of the change.
 
-use super::{
-    path_subject, read_text_for_edit, resolve, unified_diff, untrusted_label, write_atomic,
-};
+use super::{path_subject, read_text_for_edit, resolve, unified_diff, write_atomic};
 use crate::config::LiveConfig;
 use crate::tools::roots::Access;
 use crate::tools::{
@@ -114,7 +112,7 @@ impl Tool for FilesEdit {
             resolved.path.display(),
             if changed == 1 { "" } else { "s" }
         );
-        Ok(ToolOutput::ok(text.clone(), text).with_untrusted(untrusted_label(&resolved)))
+        Ok(ToolOutput::ok(text.clone(), text))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `files.list`: the entries of a folder inside a root (or the roots themselves).
 
-use super::{path_subject, resolve, roots, untrusted_label};
+use super::{path_subject, path_untrusted, resolve, roots, untrusted_label};
 use crate::config::LiveConfig;
 use crate::tools::roots::{Access, PathError};
 use crate::tools::{
@@ -63,6 +63,11 @@ impl Tool for FilesList {
     fn subject(&self, args: &Value) -> Option<Subject> {
         let args = parse_args::<ListArgs>(self.name(), args).ok()?;
         path_subject(&self.live, args.path.as_deref(), Access::Existing)
+    }
+
+    fn untrusted_source(&self, args: &Value) -> Option<String> {
+        let args = parse_args::<ListArgs>(self.name(), args).ok()?;
+        path_untrusted(&self.live, args.path.as_deref()?)
     }
 
     async fn run(&self, args: Value, _ctx: ToolContext) -> Result<ToolOutput, ToolError> {

@@ -46,6 +46,12 @@ fn path_subject(live: &LiveConfig, raw: Option<&str>, access: Access) -> Option<
         .map(|r| Subject::Path(r.path))
 }
 
+/// The untrusted-source label of a path argument, if it resolves inside an untrusted root.
+fn path_untrusted(live: &LiveConfig, raw: &str) -> Option<String> {
+    let resolved = roots(live).resolve(raw, Access::Existing).ok()?;
+    untrusted_label(&resolved)
+}
+
 /// The untrusted-source label for a file in an untrusted root.
 fn untrusted_label(resolved: &Resolved) -> Option<String> {
     resolved

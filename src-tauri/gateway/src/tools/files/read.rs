@@ -1,7 +1,7 @@
 //! `files.read`: a text file inside a root, cut at `tools.read_cap_bytes`; binary files are
 //! refused.
 
-use super::{looks_binary, path_subject, resolve, untrusted_label};
+use super::{looks_binary, path_subject, path_untrusted, resolve, untrusted_label};
 use crate::config::LiveConfig;
 use crate::tools::roots::{Access, PathError};
 use crate::tools::{
@@ -61,6 +61,11 @@ impl Tool for FilesRead {
     fn subject(&self, args: &Value) -> Option<Subject> {
         let args = parse_args::<ReadArgs>(self.name(), args).ok()?;
         path_subject(&self.live, Some(&args.path), Access::Existing)
+    }
+
+    fn untrusted_source(&self, args: &Value) -> Option<String> {
+        let args = parse_args::<ReadArgs>(self.name(), args).ok()?;
+        path_untrusted(&self.live, &args.path)
     }
 
     async fn run(&self, args: Value, _ctx: ToolContext) -> Result<ToolOutput, ToolError> {

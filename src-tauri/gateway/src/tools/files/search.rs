@@ -2,7 +2,7 @@
 //! a root (or under every root). Hidden entries and build folders are skipped, symlinks are not
 //! followed, and results are capped.
 
-use super::{looks_binary, path_subject, resolve, roots};
+use super::{looks_binary, path_subject, path_untrusted, resolve, roots};
 use crate::config::LiveConfig;
 use crate::tools::roots::{Access, PathError};
 use crate::tools::{
@@ -88,6 +88,18 @@ impl Tool for FilesSearch {
     fn subject(&self, args: &Value) -> Option<Subject> {
         let args = parse_args::<SearchArgs>(self.name(), args).ok()?;
         path_subject(&self.live, args.path.as_deref(), Access::Existing)
+    }
+
+    fn untrusted_source(&self, args: &Value) -> Option<String> {
+        let args = parse_args::<SearchArgs>(self.name(), args).ok()?;
+        match args.path {
+            Some(path) => path_untrusted(&self.live, &path),
+            None => roots(&self.live)
+                .roots()
+                .iter()
+                .any(|r| r.untrusted)
+                .then(|| "search results that may come from untrusted folders".to_string()),
+        }
     }
 
     async fn run(&self, args: Value, ctx: ToolContext) -> Result<ToolOutput, ToolError> {

@@ -1,7 +1,7 @@
 //! `files.write`: create or replace a file inside a root (parents created), atomically. The
 //! preview is a unified diff against the current content.
 
-use super::{path_subject, resolve, unified_diff, untrusted_label, write_atomic};
+use super::{path_subject, resolve, unified_diff, write_atomic};
 use crate::config::LiveConfig;
 use crate::tools::roots::{Access, PathError};
 use crate::tools::{
@@ -58,7 +58,9 @@ impl Tool for FilesWrite {
         };
         match resolve(&self.live, &args.path, Access::Create) {
             Ok(resolved) => {
-                let old = if resolved.exists {
+                let small = std::fs::metadata(&resolved.path)
+                    .is_ok_and(|m| m.len() <= super::EDIT_MAX_BYTES);
+                let old = if resolved.exists && small {
                     std::fs::read_to_string(&resolved.path).ok()
                 } else {
                     None
@@ -104,7 +106,7 @@ impl Tool for FilesWrite {
             "created"
         };
         let text = format!("{verb} {} ({len} bytes)", resolved.path.display());
-        Ok(ToolOutput::ok(text.clone(), text).with_untrusted(untrusted_label(&resolved)))
+        Ok(ToolOutput::ok(text.clone(), text))
     }
 }
 

@@ -130,6 +130,17 @@ impl Tool for ShellRun {
         Some(Subject::Command(args.command))
     }
 
+    fn untrusted_source(&self, args: &Value) -> Option<String> {
+        let args = parse_args::<ShellArgs>(self.name(), args).ok()?;
+        let (cwd, untrusted) = self.working_dir(args.cwd.as_deref()).ok()?;
+        untrusted.then(|| {
+            format!(
+                "output of a command run in the untrusted folder {}",
+                cwd.display()
+            )
+        })
+    }
+
     async fn run(&self, args: Value, ctx: ToolContext) -> Result<ToolOutput, ToolError> {
         let args: ShellArgs = parse_args(self.name(), &args)?;
         if args.command.trim().is_empty() {
