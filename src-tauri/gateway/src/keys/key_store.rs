@@ -297,6 +297,11 @@ impl KeyStore {
             return Ok(status);
         }
         let record = self.metadata.get(provider_id)?;
+        // Like `key_for`: a provider that needs no key and has none recorded is not looked up,
+        // so a headless machine without a keychain can still list its local providers.
+        if record.is_none() && !provider.kind.requires_key() {
+            return Ok(status);
+        }
         let key = self.get(provider_id).await?;
         status.present = key.is_some();
         if let Some(record) = record.filter(|_| key.is_some()) {

@@ -338,23 +338,47 @@ fn run_probe(scenario: &str, wrapper: &[&str], env: &[(&str, &str)], remove: &[&
 #[test]
 fn no_dbus_at_all_is_an_actionable_error() {
     let runtime = tempfile::tempdir().unwrap();
-    let result = run_probe(
-        "no-dbus",
-        &[],
-        &[
-            (
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/hearth-test-bus",
-            ),
-            ("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap()),
-        ],
-        &["HEARTH_IN_SESSION"],
+    let runtime_dir = runtime.path().to_str().unwrap();
+    // The variable unset (zbus then tries $XDG_RUNTIME_DIR/bus, absent here), and set to a bus
+    // that does not exist.
+    let cases: [(&[(&str, &str)], &[&str]); 2] = [
+        (
+            &[("XDG_RUNTIME_DIR", runtime_dir)],
+            &["HEARTH_IN_SESSION", "DBUS_SESSION_BUS_ADDRESS"],
+        ),
+        (
+            &[
+                ("XDG_RUNTIME_DIR", runtime_dir),
+                (
+                    "DBUS_SESSION_BUS_ADDRESS",
+                    "unix:path=/nonexistent/hearth-test-bus",
+                ),
+            ],
+            &["HEARTH_IN_SESSION"],
+        ),
+    ];
+    for (env, remove) in cases {
+        let result = run_probe("no-dbus", &[], env, remove);
+        assert!(result.starts_with("unavailable"), "{result}");
+        assert!(
+            result.contains("gnome-keyring") && result.contains("key_env"),
+            "the error must say what to install or set: {result}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn status_of_a_keyless_local_provider_needs_no_keychain() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = KeyStore::with_parts(
+        Keychain::new(TEST_SERVICE).with_timeout(Duration::from_millis(1)),
+        KeyMetadata::at(dir.path().join("keys.json")),
+        Redactor::new(),
     );
-    assert!(result.starts_with("unavailable"), "{result}");
-    assert!(
-        result.contains("gnome-keyring"),
-        "the error must say what to install: {result}"
-    );
+    let mut local = provider("http://127.0.0.1:11434/v1");
+    local.kind = ProviderKind::OpenAiCompatible;
+    let status = keys.status("local", &local).await.unwrap();
+    assert!(!status.present && !status.requires_key && status.error.is_none());
 }
 
 #[test]
