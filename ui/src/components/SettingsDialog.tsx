@@ -1,7 +1,7 @@
 // Settings: Providers, Tools & folders, Personal context, Local API, Data, Appearance, About.
 import { useEffect, useState } from "react";
 import { commands, errorMessage, type Appearance, type ConversationEntry, type ExportFormat } from "../ipc";
-import { compact } from "../lib/format";
+import { bytes } from "../lib/format";
 import { useApp, type SettingsSection } from "../state/app";
 import { Dialog } from "./Dialog";
 import { SettingsProviders } from "./SettingsProviders";
@@ -186,12 +186,14 @@ export function SettingsDialog() {
           </form>
           {s && (
             <>
-              <h3>Loaded ({compact(s.context_files.reduce((n, f) => n + f.bytes, 0))}B of {compact(s.context_budget_bytes)}B budget)</h3>
+              <h3>
+                Loaded: {bytes(s.context_files.reduce((n, f) => n + f.bytes, 0))} of a {bytes(s.context_budget_bytes)} budget
+              </h3>
               <ul className="path-list">
                 {s.context_files.map((f) => (
                   <li key={f.path}>
                     <span className="mono">{f.path}</span>
-                    <span className="muted">{compact(f.bytes)}B</span>
+                    <span className="muted">{bytes(f.bytes)}</span>
                   </li>
                 ))}
                 {s.context_files.length === 0 && <li className="muted">No Markdown files yet.</li>}

@@ -159,7 +159,12 @@ export class FakeBackend {
 
   listConversations(query: T.ListQuery | null): T.Conversation[] {
     const all = [...this.conversations.values()]
-      .filter((c) => !this.trash.has(c.id) && (query?.scope === "all" || (query?.scope === "archived") === c.archived))
+      .filter((c) => {
+        const scope = query?.scope ?? "active";
+        if (scope === "trash") return this.trash.has(c.id);
+        if (this.trash.has(c.id)) return false;
+        return scope === "all" || (scope === "archived") === c.archived;
+      })
       .sort((x, y) => Number(y.pinned) - Number(x.pinned) || y.updated_at - x.updated_at);
     const offset = query?.offset ?? 0;
     return all.slice(offset, offset + (query?.limit ?? 200));

@@ -80,3 +80,16 @@ export function argsLine(args: unknown): string {
   }
   return typeof args === "string" ? args : JSON.stringify(args);
 }
+
+/** 2048 → "2 KB" (1024-based, one decimal under 10). */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB"];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1).replace(/\.0$/, "") : Math.round(v)} ${units[u]}`;
+}

@@ -109,6 +109,9 @@ export function AppProvider({ children }: { children: ReactNode }) {
         setApprovals((list) => (list.some((a) => a.id === e.request.id) ? list : [...list, e.request]));
       } else if (e.type === "approval_resolved") {
         setApprovals((list) => list.filter((a) => a.id !== e.id));
+      } else if (e.type === "error" && !e.conversation_id) {
+        // Errors that belong to no conversation (config, keychain, local API) surface here.
+        toast({ text: e.message, tone: "error" });
       } else if (e.type === "agent_paused") {
         setPausedState(e.paused);
       } else if (e.type === "config_reloaded") {
