@@ -380,6 +380,31 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[tokio::test]
+    async fn pausing_the_agent_kills_running_commands() {
+        let sb = sandbox();
+        let tool = std::sync::Arc::new(ShellRun::new(sb.live.clone()));
+        let ctx = ToolContext::new(sb.live.run_token());
+        let running = tokio::spawn({
+            let tool = tool.clone();
+            async move { tool.run(json!({"command": TREE}), ctx).await }
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !(sb.root.join("grandchild.pid").exists() && sb.root.join("child.pid").exists()) {
+            assert!(Instant::now() < deadline, "command did not start");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        crate::policy::settings::set_paused(&sb.live, true).unwrap();
+        let result = tokio::time::timeout(Duration::from_secs(10), running)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(result, Err(ToolError::Cancelled)));
+        assert_gone(&read_pids(&sb.root)).await;
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
     async fn background_processes_do_not_outlive_the_call() {
         let sb = sandbox();
         let tool = ShellRun::new(sb.live.clone());
