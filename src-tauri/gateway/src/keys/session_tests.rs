@@ -335,13 +335,16 @@ fn run_probe(scenario: &str, wrapper: &[&str], env: &[(&str, &str)], remove: &[&
     result
 }
 
+/// Variables a probe sets, and variables it removes.
+type ProbeEnv<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 #[test]
 fn no_dbus_at_all_is_an_actionable_error() {
     let runtime = tempfile::tempdir().unwrap();
     let runtime_dir = runtime.path().to_str().unwrap();
     // The variable unset (zbus then tries $XDG_RUNTIME_DIR/bus, absent here), and set to a bus
     // that does not exist.
-    let cases: [(&[(&str, &str)], &[&str]); 2] = [
+    let cases: [ProbeEnv; 2] = [
         (
             &[("XDG_RUNTIME_DIR", runtime_dir)],
             &["HEARTH_IN_SESSION", "DBUS_SESSION_BUS_ADDRESS"],
