@@ -42,6 +42,9 @@ export async function runDemoScript(script: string): Promise<void> {
       const found = await waitFor(arg, 10_000);
       await new Promise((r) => requestAnimationFrame(() => r(null)));
       document.body.dataset.measure = found ? `${arg}:${Math.round(performance.now() - mark)}ms` : `${arg}:missing`;
+    } else if (verb === "delay") {
+      // Milliseconds between streamed chunks of the fake backend.
+      (window as unknown as { hearthFake: { tokenDelayMs: number } }).hearthFake.tokenDelayMs = Number(arg);
     } else if (verb === "mark") {
       mark = performance.now();
     } else if (verb === "key") {
