@@ -336,3 +336,43 @@ async fn overload_before_the_first_token_is_retried_then_answered() {
         assert_eq!(server.requests().len(), 3, "{kind}");
     }
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_so_the_key_stays_home() {
+    let elsewhere = testing::serve(vec![Reply::sse(full_answer(ProviderKind::Anthropic))]).await;
+    for kind in KINDS {
+        let server = testing::serve(vec![Reply::Status {
+            status: 307,
+            headers: vec![("location", format!("{}/v1/messages", elsewhere.base_url))],
+            body: String::new(),
+        }])
+        .await;
+        let provider = testing::provider(kind, "p", &server.base_url);
+        let error = provider
+            .stream(testing::simple_request("m"), Some(Secret::new("sk-stay")))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), "invalid_request", "{kind}: {error}");
+        assert!(error.to_string().contains("base_url"), "{kind}: {error}");
+    }
+    assert!(elsewhere.requests().is_empty());
+}
+
+#[tokio::test]
+async fn an_endless_line_is_a_protocol_error_not_unbounded_memory() {
+    let line = Bytes::from(vec![b'x'; 1024 * 1024]);
+    let mut chunks = vec![Bytes::from_static(b"data: ")];
+    chunks.extend(std::iter::repeat_n(
+        line,
+        super::sse::MAX_LINE_BYTES / (1024 * 1024) + 2,
+    ));
+    let server = testing::serve(vec![Reply::Sse(chunks)]).await;
+    let provider = testing::provider(ProviderKind::OpenAiCompatible, "p", &server.base_url);
+    let error = provider
+        .stream(testing::simple_request("m"), None)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(error.kind(), "protocol", "{error}");
+}

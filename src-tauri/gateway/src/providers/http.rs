@@ -23,12 +23,15 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// The HTTP client every provider call goes through: a connect timeout, the user agent
-/// `hearth/VERSION`, and no proxy taken from the environment (nothing leaves unasked).
+/// `hearth/VERSION`, no proxy taken from the environment and no redirects followed (nothing
+/// leaves unasked, and the key never travels to a host it was not configured for).
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .user_agent(concat!("hearth/", env!("CARGO_PKG_VERSION")))
         .no_proxy()
+        // A redirect could carry the key (in a custom header) to another host: never follow.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default()
 }
@@ -102,6 +105,24 @@ impl Transport {
             .await
             .map_err(|e| self.transport_error(&e, key))?;
         let status = response.status();
+        if status.is_redirection() {
+            let target = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("elsewhere");
+            return Err(ProviderError::InvalidRequest {
+                provider: self.provider_id.clone(),
+                status: status.as_u16(),
+                message: scrub(
+                    &format!(
+                        "the provider redirects to {target}; redirects are not followed, \
+                         so set base_url to the final address"
+                    ),
+                    key,
+                ),
+            });
+        }
         if !status.is_success() {
             let retry_after = retry_after(response.headers());
             let text = read_capped(response).await;

@@ -13,7 +13,7 @@ use super::{ChatRequest, EventStream, ProviderError, StreamEvent};
 use crate::config::ProviderKind;
 use crate::keys::redact::scrub;
 use crate::keys::Secret;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures::{Stream, StreamExt};
 use std::collections::VecDeque;
@@ -36,6 +36,53 @@ pub(crate) trait Decoder: Send + 'static {
 
 type SseStream = eventsource_stream::EventStream<ByteStream>;
 
+/// The longest SSE line accepted (a server sending an endless line must not exhaust memory).
+pub(crate) const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Re-cuts the body at line ends, so the SSE parser (which rescans its buffer on every chunk)
+/// only ever sees whole lines and stays linear however long a line is; fails with a protocol
+/// error once a line grows past [`MAX_LINE_BYTES`]. Each byte is scanned once.
+fn whole_lines(bytes: ByteStream, provider: String) -> ByteStream {
+    let state = (Some(bytes), BytesMut::new());
+    futures::stream::unfold(state, move |(upstream, mut partial)| {
+        let provider = provider.clone();
+        async move {
+            let mut upstream = upstream?;
+            loop {
+                match upstream.next().await {
+                    Some(Ok(chunk)) => {
+                        match chunk.iter().rposition(|b| *b == b'\n' || *b == b'\r') {
+                            Some(last) => {
+                                partial.extend_from_slice(&chunk[..=last]);
+                                let lines = partial.split().freeze();
+                                partial.extend_from_slice(&chunk[last + 1..]);
+                                return Some((Ok(lines), (Some(upstream), partial)));
+                            }
+                            None => partial.extend_from_slice(&chunk),
+                        }
+                        if partial.len() > MAX_LINE_BYTES {
+                            let error = error_body::protocol(
+                                &provider,
+                                format!(
+                                    "a line of the stream is longer than {MAX_LINE_BYTES} bytes"
+                                ),
+                            );
+                            return Some((Err(error), (None, BytesMut::new())));
+                        }
+                    }
+                    Some(Err(error)) => return Some((Err(error), (None, BytesMut::new()))),
+                    None if partial.is_empty() => return None,
+                    None => {
+                        let rest = partial.split().freeze();
+                        return Some((Ok(rest), (None, BytesMut::new())));
+                    }
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
 struct State<D> {
     provider: String,
     sse: Option<SseStream>,
@@ -49,7 +96,7 @@ struct State<D> {
 pub(crate) fn decode<D: Decoder>(provider: &str, bytes: ByteStream, decoder: D) -> EventStream {
     let state = State {
         provider: provider.to_string(),
-        sse: Some(bytes.eventsource()),
+        sse: Some(whole_lines(bytes, provider.to_string()).eventsource()),
         decoder,
         queue: VecDeque::new(),
         error: None,
@@ -139,5 +186,59 @@ where
             bytes,
             openai_compatible::StreamDecoder::new(provider_id, names),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::testing;
+
+    fn body_split_at_cr() -> Vec<Bytes> {
+        let first =
+            r#"data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}"#;
+        let second =
+            r#"data: {"choices":[{"index":0,"delta":{"content":"b"},"finish_reason":"stop"}]}"#;
+        [
+            format!("{first}\r"),
+            "\n\r".into(),
+            format!("\n{second}\r"),
+            "\n\r".into(),
+            "\ndata: [DONE]\r\n\r\n".into(),
+        ]
+        .into_iter()
+        .map(Bytes::from)
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn crlf_split_between_cr_and_lf_is_one_line_end() {
+        let decoder = openai_compatible::StreamDecoder::new("p", ToolNames::default());
+        let (events, error) = testing::decode_chunks(body_split_at_cr(), decoder).await;
+        assert_eq!(error, None);
+        assert_eq!(testing::text_of(&events), "ab");
+        assert_eq!(events.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn whole_lines_recuts_at_line_ends_and_keeps_every_byte() {
+        let input: Vec<Bytes> = ["da", "ta: x", "\nda", "ta: y\n", "\n", "tail"]
+            .into_iter()
+            .map(|s| Bytes::from_static(s.as_bytes()))
+            .collect();
+        let upstream: ByteStream = futures::stream::iter(input.into_iter().map(Ok)).boxed();
+        let out: Vec<Bytes> = whole_lines(upstream, "p".into())
+            .map(|chunk| chunk.unwrap())
+            .collect()
+            .await;
+        assert_eq!(
+            out,
+            vec![
+                Bytes::from_static(b"data: x\n"),
+                Bytes::from_static(b"data: y\n"),
+                Bytes::from_static(b"\n"),
+                Bytes::from_static(b"tail"),
+            ]
+        );
     }
 }
