@@ -12,6 +12,8 @@
 //! new migrations.
 
 mod conversations;
+#[cfg(test)]
+mod crash_tests;
 mod dates;
 mod error;
 mod export;
