@@ -139,6 +139,17 @@ impl Redactor {
         }
     }
 
+    /// `value` serialised to JSON with every string scrubbed: the one call a shell needs before
+    /// sending an event or a command result to the webview or a local API client.
+    pub fn to_scrubbed_json<T: serde::Serialize>(
+        &self,
+        value: &T,
+    ) -> Result<serde_json::Value, serde_json::Error> {
+        let mut json = serde_json::to_value(value)?;
+        self.scrub_json(&mut json);
+        Ok(json)
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Secret>> {
         self.known
             .read()
@@ -227,6 +238,19 @@ mod tests {
         ] {
             assert!(matches!(redactor.scrub(text), Cow::Borrowed(_)), "{text}");
         }
+    }
+
+    #[test]
+    fn events_are_scrubbed_on_their_way_out() {
+        let redactor = Redactor::new();
+        redactor.add(&Secret::new("event-secret-value-77"));
+        let event = crate::events::Event::Error {
+            conversation_id: None,
+            message: "provider echoed event-secret-value-77".into(),
+        };
+        let json = redactor.to_scrubbed_json(&event).unwrap();
+        assert_eq!(json["message"], "provider echoed [redacted]");
+        assert_eq!(json["type"], "error");
     }
 
     #[test]
