@@ -49,7 +49,7 @@ enum RuleCommand {
     Add {
         /// The rule, e.g. `shell.run(git status*)` or `files.write(~/notes/**)`.
         #[arg(value_parser = parse_rule)]
-        rule: Rule,
+        rule: String,
         /// allow | deny
         #[arg(value_parser = parse_list)]
         list: RuleList,
@@ -58,7 +58,7 @@ enum RuleCommand {
     Remove {
         /// The rule as written in the list.
         #[arg(value_parser = parse_rule)]
-        rule: Rule,
+        rule: String,
         /// allow | deny
         #[arg(value_parser = parse_list)]
         list: RuleList,
@@ -78,9 +78,11 @@ fn parse_setting(text: &str) -> Result<Setting, String> {
         .map_err(|e| format!("{e} or default"))
 }
 
-fn parse_rule(text: &str) -> Result<Rule, String> {
-    text.parse()
-        .map_err(|e: hearth_gateway::policy::RuleError| e.to_string())
+/// Checks a rule's syntax at parse time (a usage error), keeping its text.
+fn parse_rule(text: &str) -> Result<String, String> {
+    text.parse::<Rule>()
+        .map(|_| text.to_string())
+        .map_err(|e| e.to_string())
 }
 
 fn parse_list(text: &str) -> Result<RuleList, String> {
@@ -112,6 +114,7 @@ pub fn run(data_dir: DataDir, args: ToolArgs) -> anyhow::Result<ExitCode> {
         }
         ToolCommand::Rule { command } => match command {
             RuleCommand::Add { rule, list } => {
+                let rule: Rule = rule.parse()?;
                 if settings::add_rule(&live, Some(&registry), list, &rule)? {
                     println!("added {rule} to permissions.{}", list.key());
                 } else {
@@ -119,6 +122,7 @@ pub fn run(data_dir: DataDir, args: ToolArgs) -> anyhow::Result<ExitCode> {
                 }
             }
             RuleCommand::Remove { rule, list } => {
+                let rule: Rule = rule.parse()?;
                 settings::remove_rule(&live, list, &rule)?;
                 println!("removed {rule} from permissions.{}", list.key());
             }
