@@ -4,7 +4,9 @@
 
 use anyhow::Context;
 use futures::StreamExt;
-use hearth_gateway::audit::{ActionLog, Actor, EntryKind, EntryStatus, NewEntry, Outcome};
+use hearth_gateway::audit::{
+    ActionLog, Actor, AuditError, EntryKind, EntryStatus, NewEntry, Outcome,
+};
 use hearth_gateway::config::{Config, ProviderConfig};
 use hearth_gateway::conversation::Message;
 use hearth_gateway::keys::{
@@ -219,7 +221,11 @@ async fn audited<T>(
         Ok(_) => Outcome::with_status(EntryStatus::Ok, "done"),
         Err(e) => Outcome::error(e.to_string()),
     };
-    log.complete(&id, outcome).await?;
+    match log.complete(&id, outcome).await {
+        // The app, starting meanwhile, marked this entry interrupted: the change itself is done.
+        Ok(()) | Err(AuditError::AlreadyCompleted(_)) => {}
+        Err(error) => return Err(error.into()),
+    }
     Ok(result?)
 }
 
