@@ -43,7 +43,7 @@ function Main() {
         app.toast({ text: `Could not load conversations: ${errorMessage(e)}`, tone: "error" });
       },
     );
-  }, [app.toast]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [app.toast]);
 
   useEffect(() => refreshList(), [refreshList, app.conversationsVersion]);
   useEffect(() => onOpenConversation(({ conversation_id }) => {

@@ -91,7 +91,7 @@ function QuickAskView() {
 
   return (
     <div className="quick-ask" data-testid="quick-ask">
-      <div className="qa-bar">
+      <div className="qa-bar" data-tauri-drag-region>
         <SparkIcon className="qa-mark" size={18} />
         <input
           ref={input}

@@ -43,7 +43,8 @@ const EXAMPLES = [
   "Summarise the notes in ~/notes/meetings from this week",
 ];
 
-function placeholderFor(id: string, conversationId: string): Message {
+/** A stand-in for a live answer the store has not returned yet. */
+function placeholderFor(id: string): Message {
   const live = streams.get(id);
   return {
     id,
@@ -56,7 +57,6 @@ function placeholderFor(id: string, conversationId: string): Message {
     cost_usd: null,
     status: "streaming",
     created_at: live?.started_at ?? Date.now(),
-    ...(conversationId ? {} : {}),
   };
 }
 
@@ -220,7 +220,7 @@ export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conver
     if (pendingUser && !list.some((m) => m.role === "user" && m.created_at >= pendingUser.created_at - 1000 && m.blocks[0]?.type === "text" && m.blocks[0].text === (pendingUser.blocks[0] as { text: string }).text)) {
       list.push(pendingUser);
     }
-    for (const id of liveIds) if (!list.some((m) => m.id === id)) list.push(placeholderFor(id, conversationId ?? ""));
+    for (const id of liveIds) if (!list.some((m) => m.id === id)) list.push(placeholderFor(id));
     return list;
   }, [view, pendingUser, liveIds, conversationId]);
 

@@ -106,7 +106,6 @@ export function Permissions({ onTools }: { onTools?: (names: string[]) => void }
     return onEvent((e) => {
       if (e.type === "config_reloaded" || e.type === "approval_resolved") void reload();
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const decide = (tool: ToolInfo, d: Decision) => {

@@ -56,7 +56,6 @@ function Shelf({ scope, onChanged }: { scope: "archived" | "trash"; onChanged: (
   const load = () => commands.listConversations({ scope, limit: 200 }).then(setList, () => setList([]));
   useEffect(() => {
     void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scope]);
   const restore = (c: ConversationEntry) =>
     (scope === "trash" ? commands.restoreConversation(c.id) : commands.setArchived(c.id, false)).then(
