@@ -232,6 +232,20 @@ export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conver
     [view, results, approvalsByCall, actions, busy],
   );
 
+  const [renamingTitle, setRenamingTitle] = useState(false);
+  const renameTo = (next: string) => {
+    setRenamingTitle(false);
+    const id = cid.current;
+    if (!id || !next.trim() || next.trim() === view?.conversation.title) return;
+    commands.renameConversation(id, next.trim()).then(
+      () => {
+        void load(id);
+        onChanged();
+      },
+      (e) => app.toast({ text: errorMessage(e), tone: "error" }),
+    );
+  };
+
   const noProvider = app.providers !== null && app.providers.length === 0;
   const title = view?.conversation.title ?? (conversationId ? "" : "New chat");
 
@@ -277,9 +291,27 @@ export const ChatView = forwardRef<ChatHandle, Props>(function ChatView({ conver
   return (
     <section className="chat" aria-label="Conversation">
       <header className="chat-header">
-        <h1 className="chat-title" title={title}>
-          {title}
-        </h1>
+        {renamingTitle && view ? (
+          <input
+            className="input chat-title-input"
+            autoFocus
+            defaultValue={title}
+            aria-label="Conversation title"
+            onFocus={(e) => e.currentTarget.select()}
+            onBlur={(e) => renameTo(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") renameTo(e.currentTarget.value);
+              if (e.key === "Escape") {
+                e.stopPropagation();
+                setRenamingTitle(false);
+              }
+            }}
+          />
+        ) : (
+          <h1 className="chat-title" title={view ? `${title} — double-click to rename` : title} onDoubleClick={() => view && setRenamingTitle(true)}>
+            {title}
+          </h1>
+        )}
         <div className="chat-header-tools">
           {headerExtra}
           <ModelPicker models={app.models} value={model} onChange={setChosenModel} />

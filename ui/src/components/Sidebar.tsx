@@ -5,6 +5,7 @@ import { commands, errorMessage, type Conversation, type SearchHit } from "../ip
 import { groupConversations, when } from "../lib/format";
 import { Snippet } from "../lib/snippet";
 import { useApp } from "../state/app";
+import { useStreamingConversations } from "../state/streams";
 import { Menu } from "./Menu";
 import { ArchiveIcon, EditIcon, GearIcon, MoreIcon, PinIcon, PlusIcon, SearchIcon, TrashIcon, XIcon } from "./icons";
 
@@ -27,6 +28,8 @@ const Row = memo(function Row({
   c,
   active,
   renaming,
+  live,
+  waiting,
   onSelect,
   onMenu,
   onRename,
@@ -34,6 +37,10 @@ const Row = memo(function Row({
   c: Conversation;
   active: boolean;
   renaming: boolean;
+  /** Being answered right now. */
+  live: boolean;
+  /** An approval waits here. */
+  waiting: boolean;
   onSelect: (id: string) => void;
   onMenu: (c: Conversation, x: number, y: number) => void;
   onRename: (c: Conversation, title: string | null) => void;
@@ -78,6 +85,11 @@ const Row = memo(function Row({
       >
         {c.pinned && <PinIcon size={12} className="conv-pin" />}
         <span className="conv-title">{c.title || "Untitled"}</span>
+        {waiting ? (
+          <span className="conv-flag waiting" title="Waiting for your approval" aria-label="waiting for your approval" />
+        ) : live ? (
+          <span className="conv-flag live" title="Answering…" aria-label="answering" />
+        ) : null}
       </button>
       <button
         type="button"
@@ -140,6 +152,8 @@ export const Sidebar = forwardRef<SidebarHandle, Props>(function Sidebar({ conve
   }, [query]);
 
   const groups = useMemo(() => groupConversations(conversations ?? [], now), [conversations, now]);
+  const streaming = useStreamingConversations();
+  const waitingIn = useMemo(() => new Set(app.approvals.map((a) => a.conversation_id ?? "")), [app.approvals]);
 
   const act = (p: Promise<unknown>) =>
     p.then(onChanged, (e) => app.toast({ text: errorMessage(e), tone: "error" }));
@@ -248,6 +262,8 @@ export const Sidebar = forwardRef<SidebarHandle, Props>(function Sidebar({ conve
                     c={c}
                     active={c.id === selected}
                     renaming={renaming === c.id}
+                    live={streaming.has(c.id)}
+                    waiting={waitingIn.has(c.id)}
                     onSelect={onSelect}
                     onMenu={(conv, x, y) => setMenu({ c: conv, x, y })}
                     onRename={onRename}

@@ -1,7 +1,7 @@
 // Live assistant messages. Deltas are appended to a mutable draft as they arrive and published to
 // subscribers at most once per animation frame, per message: a 200 tokens/s stream costs one
 // small re-render of ONE message component per frame, never a re-render of the conversation.
-import { useSyncExternalStore } from "react";
+import { useMemo, useSyncExternalStore } from "react";
 import type { Block, Event, Message, MessageStatus, Usage } from "../ipc";
 
 /** A message being written right now (or just finished, until the view reloads it). */
@@ -36,6 +36,7 @@ export class StreamStore {
   private conversationListeners = new Set<Listener>();
   private liveByConversation = new Map<string, string[]>();
   private scheduled = false;
+  private streamingKey = "";
 
   /** Applies one core event. */
   apply(event: Event): void {
@@ -168,6 +169,11 @@ export class StreamStore {
     return this.liveByConversation.get(conversationId) ?? EMPTY;
   }
 
+  /** Conversations with a message streaming right now, as a stable sorted key ("a,b"). */
+  streamingConversations(): string {
+    return this.streamingKey;
+  }
+
   /** Whether a conversation has a message still streaming. */
   streamingIn(conversationId: string): boolean {
     return this.liveIn(conversationId).some((id) => this.drafts.get(id)?.status === "streaming");
@@ -224,6 +230,9 @@ export class StreamStore {
       if (prev && prev.length === ids.length && prev.every((x, i) => x === ids[i])) next.set(cid, prev);
     }
     this.liveByConversation = next;
+    this.streamingKey = [...new Set([...this.drafts.values()].filter((d) => d.status === "streaming").map((d) => d.conversation_id))]
+      .sort()
+      .join(",");
     for (const l of this.conversationListeners) l();
   }
 }
@@ -247,6 +256,15 @@ export function useLiveIds(conversationId: string | null): string[] {
     (cb) => streams.subscribeConversations(cb),
     () => (conversationId ? streams.liveIn(conversationId) : EMPTY),
   );
+}
+
+/** Ids of the conversations being answered right now. */
+export function useStreamingConversations(): Set<string> {
+  const key = useSyncExternalStore(
+    (cb) => streams.subscribeConversations(cb),
+    () => streams.streamingConversations(),
+  );
+  return useMemo(() => new Set(key ? key.split(",") : []), [key]);
 }
 
 /** Whether the conversation is being answered right now. */
