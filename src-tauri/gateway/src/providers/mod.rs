@@ -4,6 +4,23 @@
 //! Invariant: nothing above this module sees a wire format. Each adapter maps the shared
 //! [`crate::conversation`] model to its provider's JSON at the edge (tool names, call ids,
 //! reasoning round-trip data, system prompt, role merging).
+//!
+//! Invariant: a key is sent only as its provider's auth header (marked sensitive), to the
+//! configured base URL (redirects are never followed), and every error text is scrubbed of it.
+//!
+//! Code map:
+//! - [`build()`] — config → ready provider (adapter wrapped in [`ResilientProvider`]);
+//!   [`http_client`] — the one outbound client.
+//! - `anthropic/`, `openai/`, `gemini/`, `openai_compatible/` — one folder per wire format:
+//!   `mod.rs` (request mapping, error body), `wire.rs` (serde structs), `stream.rs` (the
+//!   stream decoder, a small state machine), `tests.rs` (a local server replaying transcripts).
+//! - [`sse`] — SSE framing via `eventsource-stream` and the decoder driver; `portable` — tool
+//!   names, call ids, history clean-up shared by the adapters; `http` — POST + status → typed
+//!   error; `error_body` — error classification; [`retry`](RetryPolicy) and [`Timeouts`];
+//!   [`pricing`] — the price table and [`cost_usd`].
+//! - Tests across adapters: `conformance_tests` (disconnects, cancellation, redaction,
+//!   timeouts, retries, redirects) and `cross_tests` (a conversation moving between providers);
+//!   `testing` holds the fake provider server, reusable by other modules' tests.
 
 mod anthropic;
 mod build;

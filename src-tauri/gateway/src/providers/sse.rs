@@ -1,6 +1,6 @@
 //! Server-sent events → [`StreamEvent`]s. The byte stream is framed by the maintained
 //! `eventsource-stream` parser (correct whatever byte boundaries the chunks have, UTF-8
-//! included); each adapter supplies a [`Decoder`] that turns one SSE event into zero or more
+//! included); each adapter supplies a `Decoder` that turns one SSE event into zero or more
 //! shared events.
 //!
 //! Once the decoder reports the answer complete, the upstream body is dropped at once, which
