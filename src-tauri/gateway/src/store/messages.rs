@@ -2,6 +2,7 @@
 //! message into a new branch, regenerating an answer as a sibling, switching branches, and
 //! loading the current path (root → leaf) and a message's siblings.
 
+use super::branches::load_path;
 use super::error::StoreError;
 use super::streaming::blocks_json;
 use super::title::auto_title;
@@ -9,7 +10,6 @@ use super::Store;
 use crate::conversation::{now_ms, Block, Message, MessageStatus, Role, Usage};
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
-use std::collections::HashMap;
 
 /// The columns [`message_from_row`] reads, in order.
 pub(super) const MESSAGE_COLUMNS: &str =
@@ -264,33 +264,6 @@ pub(super) fn load_message_with_conversation(
     .ok_or_else(|| StoreError::MessageNotFound(message_id.to_owned()))
 }
 
-/// The path from the root to `message_id`, root first. One range scan over the conversation's
-/// rows (cheaper than a recursive query per step); only the path's blocks are decoded.
-pub(super) fn load_path(conn: &Connection, message_id: &str) -> Result<Vec<Message>, StoreError> {
-    let conversation_id = message_conversation(conn, message_id)?;
-    let sql =
-        format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY seq");
-    let mut statement = conn.prepare_cached(&sql)?;
-    let mut rows = statement.query([&conversation_id])?;
-    let mut by_id: HashMap<String, (Message, String)> = HashMap::new();
-    while let Some(row) = rows.next()? {
-        let (message, blocks) = message_without_blocks(row, 0)?;
-        by_id.insert(message.id.clone(), (message, blocks));
-    }
-    let mut path = Vec::new();
-    let mut next = Some(message_id.to_owned());
-    while let Some(id) = next {
-        let Some((mut message, blocks)) = by_id.remove(&id) else {
-            break; // a cycle or a dangling parent in damaged data: stop, do not loop
-        };
-        message.blocks = decode_blocks(&message.id, &blocks)?;
-        next = message.parent_id.clone();
-        path.push(message);
-    }
-    path.reverse();
-    Ok(path)
-}
-
 /// The children of the same parent as `message_id` (itself included), oldest first.
 pub(super) fn load_siblings(
     conn: &Connection,
@@ -334,7 +307,10 @@ pub(super) fn message_from_row(row: &Row, first: usize) -> rusqlite::Result<Mess
 }
 
 /// Reads a message without decoding its blocks, which are returned as JSON.
-fn message_without_blocks(row: &Row, first: usize) -> rusqlite::Result<(Message, String)> {
+pub(super) fn message_without_blocks(
+    row: &Row,
+    first: usize,
+) -> rusqlite::Result<(Message, String)> {
     let column = |offset: usize| first + offset;
     let role: String = row.get(column(2))?;
     let usage: Option<String> = row.get(column(6))?;
@@ -362,7 +338,7 @@ fn message_without_blocks(row: &Row, first: usize) -> rusqlite::Result<(Message,
     Ok((message, row.get(column(3))?))
 }
 
-fn decode_blocks(message_id: &str, json: &str) -> Result<Vec<Block>, StoreError> {
+pub(super) fn decode_blocks(message_id: &str, json: &str) -> Result<Vec<Block>, StoreError> {
     serde_json::from_str(json).map_err(|source| StoreError::CorruptRow {
         id: message_id.to_owned(),
         source,

@@ -7,10 +7,16 @@
 //! blocked. Reads run on a small pool of read-only connections in `spawn_blocking`.
 //!
 //! Read first: `migrations.rs` (the schema list, append-only), `open.rs` (refusing foreign or
-//! newer files, crash recovery), `messages.rs` (the message tree). Other modules (the audit log)
-//! build on the generic [`Store::write`] / [`Store::read`] escape hatches and add their tables as
-//! new migrations.
+//! newer files, crash recovery), `messages.rs` and `branches.rs` (the message tree),
+//! `streaming.rs` (answers persisted while they stream). Other modules (the audit log) build on
+//! the generic [`Store::write`] / [`Store::read`] escape hatches and add their tables as new
+//! migrations.
+//!
+//! Durability: WAL with `synchronous = NORMAL` — a killed process loses nothing committed; a
+//! power cut may lose the last transactions but never corrupts the file. Streamed text waits
+//! at most [`FLUSH_INTERVAL`] in memory.
 
+mod branches;
 mod conversations;
 #[cfg(test)]
 mod crash_tests;
@@ -28,6 +34,7 @@ mod testing;
 mod title;
 mod writer;
 
+pub use branches::PathMessage;
 pub use conversations::{ConversationEntry, ListQuery, ListScope};
 pub use dates::{format_time, parse_day};
 pub use error::StoreError;
