@@ -54,35 +54,54 @@ function KeyControl({ provider, status, onChanged }: { provider: ProviderInfo; s
       </form>
     );
   }
+  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString([], { day: "numeric", month: "short" }) : null);
+  const needsKey = status?.requires_key ?? KIND_DEFAULTS[provider.kind].needsKey;
+  const moved = status?.present && status.bound_origin && status.current_origin && status.bound_origin !== status.current_origin && !status.host_confirmed;
   return (
-    <div className="key-line">
-      <span className={`key-status ${present ? "present" : "absent"}`} data-testid={`key-status-${provider.id}`}>
-        {present ? (
-          <>
-            Key <span className="mono">••••{status?.last_four ?? ""}</span>
-            <span className="muted"> · {status?.source === "env" ? "from environment" : "in keychain"}</span>
-          </>
-        ) : KIND_DEFAULTS[provider.kind].needsKey ? (
-          "No key yet"
-        ) : (
-          "No key (not needed for most local servers)"
-        )}
-      </span>
-      <button type="button" className="btn btn-small" data-testid={`key-set-${provider.id}`} onClick={() => setEditing(true)}>
-        {present ? "Replace key" : "Set key"}
-      </button>
-      {present && status?.source !== "env" && (
-        <button
-          type="button"
-          className="btn btn-small btn-ghost-danger"
-          data-testid={`key-delete-${provider.id}`}
-          onClick={() => {
-            if (!window.confirm(`Remove the ${provider.id} key from the keychain?`)) return;
-            commands.deleteKey(provider.id).then(onChanged, (e) => app.toast({ text: errorMessage(e), tone: "error" }));
-          }}
-        >
-          Remove key
+    <div className="key-block">
+      <div className="key-line">
+        <span className={`key-status ${present || !needsKey ? "present" : "absent"}`} data-testid={`key-status-${provider.id}`}>
+          {present ? (
+            <>
+              Key <span className="mono">••••{status?.last_four ?? ""}</span>
+              <span className="muted">
+                {" "}
+                · {status?.source === "env" ? `from ${provider.key_env ?? "an environment variable"} (less safe)` : "in keychain"}
+                {status?.last_validated ? ` · worked ${when(status.last_validated)}` : status?.stored_at ? ` · stored ${when(status.stored_at)}` : ""}
+              </span>
+            </>
+          ) : needsKey ? (
+            "No key yet"
+          ) : (
+            "No key (not needed for most local servers)"
+          )}
+        </span>
+        <button type="button" className="btn btn-small" data-testid={`key-set-${provider.id}`} onClick={() => setEditing(true)}>
+          {present ? "Replace key" : "Set key"}
         </button>
+        {present && status?.source !== "env" && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost-danger"
+            data-testid={`key-delete-${provider.id}`}
+            onClick={() => {
+              if (!window.confirm(`Remove the ${provider.id} key from the keychain?`)) return;
+              commands.deleteKey(provider.id).then(onChanged, (e) => app.toast({ text: errorMessage(e), tone: "error" }));
+            }}
+          >
+            Remove key
+          </button>
+        )}
+      </div>
+      {moved && (
+        <p className="key-warning" role="note">
+          This key was stored for {status!.bound_origin}, but {provider.id} now points at {status!.current_origin}. Hearth will not send it there until you confirm.
+        </p>
+      )}
+      {status?.error && (
+        <p className="key-warning" role="alert">
+          {status.error}
+        </p>
       )}
     </div>
   );
@@ -167,7 +186,7 @@ export function SettingsProviders() {
                     {p.base_url && <span>{p.base_url}</span>}
                     <span>{p.models.join(", ")}</span>
                   </div>
-                  <KeyControl provider={p} status={keys.find((k) => k.provider_id === p.id)} onChanged={() => void loadKeys()} />
+                  <KeyControl provider={p} status={keys.find((k) => k.provider === p.id)} onChanged={() => void loadKeys()} />
                   {t && t !== "running" && (
                     <p className={`test-result ${t.ok ? "ok" : "bad"}`} role="status" data-testid={`provider-test-result-${p.id}`}>
                       {t.ok ? "✓ " : "✕ "}

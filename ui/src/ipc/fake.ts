@@ -557,7 +557,22 @@ export class FakeBackend {
 
   keyStatus(id: string): T.KeyStatus {
     const last = this.keys.get(id);
-    return { provider_id: id, present: last !== undefined, last_four: last ?? null, source: last ? "keychain" : "none" };
+    const p = this.providers.find((x) => x.id === id);
+    const origin = p?.base_url ? new URL(p.base_url).origin : `https://api.${id}.com`;
+    return {
+      provider: id,
+      source: "keychain",
+      present: last !== undefined,
+      requires_key: p?.kind !== "openai-compatible",
+      last_four: last ?? null,
+      last_validated: last ? new Date(Date.now() - 3_600_000).toISOString() : null,
+      stored_at: last ? new Date(Date.now() - 9 * 86_400_000).toISOString() : null,
+      bound_origin: last ? origin : null,
+      current_origin: origin,
+      host_confirmed: true,
+      less_safe: false,
+      error: null,
+    };
   }
 
   // --- tools and the action log ------------------------------------------------------------------

@@ -9,6 +9,7 @@
 //   src-tauri/gateway/src/policy/approvals.rs (ApprovalRequest, ApprovalAnswer — tagged by `kind`)
 //   src-tauri/gateway/src/audit/{entry,query}.rs (LogEntry, EntryKind, EntryStatus, Actor)
 //   src-tauri/gateway/src/agent/model_ref.rs (ModelRef), config/providers.rs (ProviderKind)
+//   src-tauri/gateway/src/keys/key_store.rs (KeyStatus)
 // Types marked "UI contract" have no Rust type yet: the Rust side must serialise exactly these shapes.
 //
 // When tauri-specta generates bindings, replace this file by a re-export of the generated one:
@@ -212,14 +213,30 @@ export interface ProviderTestResult {
   latency_ms: number | null;
 }
 
-/** One entry of `key_status`. The key itself never crosses to the webview. */
+/** One entry of `key_status` (keys::KeyStatus). The key itself never crosses to the webview. */
 export interface KeyStatus {
-  provider_id: string;
+  provider: string;
+  /** Where the key is read from. */
+  source: "keychain" | "env";
   present: boolean;
+  /** Whether the provider's kind needs a key at all. */
+  requires_key: boolean;
   /** The last four characters, for recognition, when present. */
   last_four: string | null;
-  /** Where the key comes from. */
-  source: "keychain" | "env" | "none";
+  /** RFC 3339: when a real call last accepted the key. */
+  last_validated: string | null;
+  /** RFC 3339: when the key was stored. */
+  stored_at: string | null;
+  /** The origin the key is bound to. */
+  bound_origin: string | null;
+  /** The origin the provider points at now. */
+  current_origin: string | null;
+  /** Whether the key may be sent to the current origin without a confirmation. */
+  host_confirmed: boolean;
+  /** The source is an environment variable. */
+  less_safe: boolean;
+  /** Why the status is incomplete (keychain unavailable…), already redacted. */
+  error: string | null;
 }
 
 /** Risk class of a tool. */
