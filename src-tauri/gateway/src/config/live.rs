@@ -88,7 +88,9 @@ impl LiveConfig {
             .child_token()
     }
 
-    /// A token cancelled when either the agent is paused or `turn` is cancelled.
+    /// A token cancelled when either the agent is paused or `turn` is cancelled. It spawns a
+    /// small watcher task that ends only when one of the two is cancelled, so cancel `turn` when
+    /// the turn ends — or use `crate::tools::run_tool`, which needs no watcher.
     pub fn run_token_for(&self, turn: &CancellationToken) -> CancellationToken {
         let token = turn.child_token();
         let pause = self.run_token();

@@ -8,11 +8,13 @@
 pub mod files;
 mod registry;
 pub mod roots;
+mod run;
 pub mod shell;
 mod tool;
 pub mod web_fetch;
 
 pub use registry::{RegistryError, ToolRegistry};
+pub use run::run_tool;
 pub use tool::{parse_args, schema_of, Risk, Subject, Tool, ToolContext, ToolError, ToolOutput};
 
 use crate::config::LiveConfig;
