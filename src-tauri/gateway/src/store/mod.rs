@@ -45,7 +45,7 @@ pub use markdown::to_markdown;
 pub use open::{APPLICATION_ID, TRASH_RETENTION_MS};
 pub use search::{SearchHit, SearchQuery, SnippetPart};
 pub use streaming::{Finish, FLUSH_INTERVAL};
-pub use title::auto_title;
+pub use title::{auto_title, TITLE_MAX_CHARS};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
