@@ -19,7 +19,7 @@ function ToolRow({ tool, onDecision, onRemoveRule, onAddRule }: { tool: ToolInfo
             {tool.name}
           </span>
         </div>
-        <div className="segmented" role="radiogroup" aria-label={`${tool.name} permission`}>
+        <div className="segmented" role="radiogroup" aria-label={`${tool.name} permission`} title={tool.reason}>
           {DECISIONS.map((d) => (
             <button
               key={d}

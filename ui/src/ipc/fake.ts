@@ -583,6 +583,7 @@ export class FakeBackend {
       description: t.description,
       risk: t.risk,
       decision: this.decisions.get(t.name) ?? (t.risk === "read" ? "allow" : "ask"),
+      reason: this.decisions.has(t.name) ? "set in Permissions" : `default for ${t.risk} tools`,
       rules: this.rules.filter((r) => r.rule === t.name || r.rule.startsWith(t.name + "(")),
     };
   }

@@ -9,7 +9,7 @@
 //   src-tauri/gateway/src/policy/approvals.rs (ApprovalRequest, ApprovalAnswer — tagged by `kind`)
 //   src-tauri/gateway/src/audit/{entry,query}.rs (LogEntry, EntryKind, EntryStatus, Actor)
 //   src-tauri/gateway/src/agent/model_ref.rs (ModelRef), config/providers.rs (ProviderKind)
-//   src-tauri/gateway/src/keys/key_store.rs (KeyStatus)
+//   src-tauri/gateway/src/keys/key_store.rs (KeyStatus), policy/overview.rs (ToolInfo, ToolRule)
 // Types marked "UI contract" have no Rust type yet: the Rust side must serialise exactly these shapes.
 //
 // When tauri-specta generates bindings, replace this file by a re-export of the generated one:
@@ -246,18 +246,21 @@ export type Decision = "allow" | "ask" | "deny";
 /** A rule's effect. */
 export type RuleEffect = "allow" | "deny";
 
-/** An argument-scoped rule such as `shell.run(git status*)`. */
+/** An argument-scoped rule such as `shell.run(git status*)` (policy::ToolRule). */
 export interface ToolRule {
   rule: string;
   effect: RuleEffect;
 }
 
-/** One tool (`list_tools`): its effective decision and the rules that name it. */
+/** One tool (policy::ToolInfo, `list_tools`): its effective decision and the rules that name it. */
 export interface ToolInfo {
   name: string;
   description: string;
   risk: Risk;
+  /** The decision for calls no argument-scoped rule matches. */
   decision: Decision;
+  /** Why that decision ("read tools are allowed by default", "set in config"…). */
+  reason: string;
   rules: ToolRule[];
 }
 
