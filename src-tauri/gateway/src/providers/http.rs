@@ -125,7 +125,7 @@ impl Transport {
         }
         if !status.is_success() {
             let retry_after = retry_after(response.headers());
-            let text = read_capped(response).await;
+            let text = read_capped(response, self.idle_timeout).await;
             let details = parse_error(&text).unwrap_or_else(|| ErrorDetails::raw(&text));
             return Err(error_body::classify(
                 &self.provider_id,
@@ -178,11 +178,12 @@ fn network_error(provider: &str, error: &reqwest::Error, key: Option<&Secret>) -
     }
 }
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response as text.
-async fn read_capped(response: reqwest::Response) -> String {
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response as text, giving up on a body
+/// that stays silent for `idle`.
+async fn read_capped(response: reqwest::Response, idle: Duration) -> String {
     let mut body = Vec::new();
     let mut chunks = response.bytes_stream();
-    while let Some(Ok(chunk)) = chunks.next().await {
+    while let Ok(Some(Ok(chunk))) = tokio::time::timeout(idle, chunks.next()).await {
         body.extend_from_slice(&chunk);
         if body.len() >= MAX_ERROR_BODY {
             body.truncate(MAX_ERROR_BODY);

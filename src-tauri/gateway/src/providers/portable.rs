@@ -7,7 +7,8 @@
 //!   the same way for a call and its result;
 //! - history clean-up ([`prepare`]): reasoning produced by another provider (or without round-trip
 //!   data) is dropped, foreign opaque data is stripped from tool calls, empty blocks and
-//!   messages are removed, every tool call gets a result and orphan results are dropped;
+//!   messages are removed, every tool call gets a result, and orphan or duplicate results are
+//!   dropped;
 //! - role runs merged where an API requires alternation ([`merge_runs`]).
 
 use super::ToolSpec;
@@ -146,6 +147,7 @@ pub(crate) fn prepare(
     // Calls of the last assistant message still waiting for a result.
     let mut open_calls: Vec<String> = Vec::new();
     let mut known_calls: HashSet<String> = HashSet::new();
+    let mut answered: HashSet<String> = HashSet::new();
     for message in messages {
         if message.role == Role::System {
             let text = message.text();
@@ -185,7 +187,8 @@ pub(crate) fn prepare(
                     });
                 }
                 Block::ToolResult { call_id, .. } => {
-                    if known_calls.contains(call_id) {
+                    // A result answers a call made earlier, once.
+                    if known_calls.contains(call_id) && answered.insert(call_id.clone()) {
                         open_calls.retain(|c| c != call_id);
                         blocks.push(block.clone());
                     }
@@ -324,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn prepare_drops_foreign_reasoning_and_fills_missing_results() {
+    fn prepare_drops_foreign_reasoning_orphans_and_duplicates() {
         let messages = vec![
             Message::new(Role::System, vec![Block::text("be brief")]),
             Message::user("hi"),
@@ -356,6 +359,21 @@ mod tests {
                     is_error: false,
                 }],
             ),
+            Message::new(
+                Role::Tool,
+                vec![
+                    Block::ToolResult {
+                        call_id: "c1".into(),
+                        content: "late".into(),
+                        is_error: false,
+                    },
+                    Block::ToolResult {
+                        call_id: "c1".into(),
+                        content: "twice".into(),
+                        is_error: false,
+                    },
+                ],
+            ),
             Message::user("next"),
         ];
         let (system, out) = prepare(Some("sys"), &messages, "anthropic", "claude");
@@ -368,11 +386,37 @@ mod tests {
             Block::ToolCall { opaque: None, .. }
         ));
         assert_eq!(out[2].role, Role::Tool);
+        assert_eq!(out[2].blocks.len(), 1, "the duplicate result is dropped");
         assert!(matches!(
             &out[2].blocks[0],
-            Block::ToolResult { call_id, is_error: true, .. } if call_id == "c1"
+            Block::ToolResult { call_id, content, .. } if call_id == "c1" && content == "late"
         ));
         assert_eq!(out[3].text(), "next");
+    }
+
+    #[test]
+    fn a_call_left_without_result_gets_an_error_result_before_the_next_user_turn() {
+        let messages = vec![
+            Message::new(
+                Role::Assistant,
+                vec![Block::ToolCall {
+                    id: "c9".into(),
+                    name: "shell.run".into(),
+                    arguments: serde_json::json!({}),
+                    opaque: None,
+                }],
+            ),
+            Message::user("stop"),
+        ];
+        let (_, out) = prepare(None, &messages, "openai", "gpt");
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[1].role, Role::Tool);
+        assert!(matches!(
+            &out[1].blocks[0],
+            Block::ToolResult { call_id, is_error: true, content }
+                if call_id == "c9" && content == MISSING_RESULT
+        ));
+        assert_eq!(out[2].text(), "stop");
     }
 
     #[test]
