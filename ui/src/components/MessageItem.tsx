@@ -190,7 +190,7 @@ function AssistantMessage(props: Props) {
             case "reasoning":
               return b.text ? (
                 <details key={i} className="reasoning">
-                  <summary>Thinking</summary>
+                  <summary>{streaming && i === blocks.length - 1 ? "Thinking…" : "Thought process"}</summary>
                   <div className="reasoning-text">{b.text}</div>
                 </details>
               ) : null;

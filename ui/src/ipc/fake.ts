@@ -378,7 +378,16 @@ export class FakeBackend {
     try {
       for (const step of steps) {
         if (turn.cancelled) break;
-        if (step.kind === "text") {
+        if (step.kind === "reasoning") {
+          for (let i = 0; i < step.text.length && !turn.cancelled; i += this.chunkChars) {
+            const text = step.text.slice(i, i + this.chunkChars);
+            const last = m.blocks[m.blocks.length - 1];
+            if (last && last.type === "reasoning") last.text += text;
+            else m.blocks.push({ type: "reasoning", text });
+            this.emit({ type: "reasoning_delta", ...ids, text });
+            await this.sleep(turn, this.tokenDelayMs);
+          }
+        } else if (step.kind === "text") {
           if (step.text === "\u0000fail") {
             status = "error";
             error =

@@ -65,11 +65,18 @@ export function emptyUsage(): T.Usage {
 /** One scripted step of a fake answer. */
 export type Step =
   | { kind: "text"; text: string }
+  | { kind: "reasoning"; text: string }
   | { kind: "tool"; name: string; arguments: T.Json; result: string; is_error?: boolean };
 
 /** The canned answer to a prompt, as steps (the fake's "model"). */
 export function cannedAnswer(prompt: string): Step[] {
   const p = prompt.toLowerCase();
+  if (p.includes("think")) {
+    return [
+      { kind: "reasoning", text: "The user wants a careful answer. Compare the options by cost and time, then pick one and say why." },
+      { kind: "text", text: "Taking the **train** is the better choice: it is about as fast door to door, costs less, and you can work on the way." },
+    ];
+  }
   if (p.includes("fail")) return [{ kind: "text", text: "Let me try…" }, { kind: "text", text: "\u0000fail" }];
   if (p.includes("git") || p.includes("status")) {
     return [
