@@ -1,4 +1,5 @@
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { setTransport } from "./ipc";
 import { App } from "./App";
 import { addExchange, callsTo, renderWithFake } from "./test/helpers";
 
@@ -42,4 +43,19 @@ test("Ctrl+K focuses search and Ctrl/Cmd+N starts a new chat", async () => {
     await new Promise((r) => setTimeout(r, 5));
   });
   expect(document.activeElement).toBe(screen.getByTestId("composer"));
+});
+
+test("with only app_info implemented (the other commands reject), the window still shows the version", async () => {
+  setTransport({
+    native: true,
+    invoke: async <T,>(cmd: string) => {
+      if (cmd === "app_info") return { version: "1.2.3", data_dir: "/tmp/h" } as T;
+      throw `Command ${cmd} not found`;
+    },
+    listen: () => () => {},
+  });
+  render(<App />);
+  await waitFor(() => expect(document.querySelector("#app-version")?.textContent).toBe("1.2.3"));
+  expect(await screen.findByTestId("onboarding")).toBeTruthy();
+  expect(screen.getAllByRole("alert").length).toBeGreaterThan(0); // the failures are said, not swallowed
 });
