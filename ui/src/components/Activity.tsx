@@ -85,7 +85,7 @@ const Entry = memo(function Entry({ e }: { e: ActionLogEntry }) {
           {tokens && <span className="log-sub">{tokens}</span>}
           {!tokens && e.outcome && e.outcome.status !== "ok" && <span className="log-sub">{e.outcome.summary}</span>}
         </span>
-        <span className={`log-status s-${e.status}`} aria-label={waiting ? "waiting for you" : e.status} title={waiting ? "waiting for you" : e.status}>
+        <span className={`log-status s-${e.status}`} role="img" aria-label={waiting ? "waiting for you" : e.status} title={waiting ? "waiting for you" : e.status}>
           {waiting ? <PauseIcon size={12} /> : STATUS_ICON[e.status]}
         </span>
       </button>

@@ -86,9 +86,9 @@ const Row = memo(function Row({
         {c.pinned && <PinIcon size={12} className="conv-pin" />}
         <span className="conv-title">{c.title || "Untitled"}</span>
         {waiting ? (
-          <span className="conv-flag waiting" title="Waiting for your approval" aria-label="waiting for your approval" />
+          <span className="conv-flag waiting" role="img" title="Waiting for your approval" aria-label="waiting for your approval" />
         ) : live ? (
-          <span className="conv-flag live" title="Answering…" aria-label="answering" />
+          <span className="conv-flag live" role="img" title="Answering…" aria-label="answering" />
         ) : null}
       </button>
       <button
