@@ -265,6 +265,21 @@ pub(crate) fn arguments_object(arguments: &serde_json::Value) -> serde_json::Val
     }
 }
 
+/// A tool's parameter schema as the APIs require it: a JSON Schema object. A tool declaring
+/// none (or something that is not an object) gets `{"type": "object", "properties": {}}`.
+pub(crate) fn parameters_schema(parameters: &serde_json::Value) -> serde_json::Value {
+    if parameters.is_object() {
+        return parameters.clone();
+    }
+    let mut schema = serde_json::Map::new();
+    schema.insert("type".into(), "object".into());
+    schema.insert(
+        "properties".into(),
+        serde_json::Value::Object(serde_json::Map::new()),
+    );
+    serde_json::Value::Object(schema)
+}
+
 /// Parses accumulated argument JSON: an object (empty text → `{}`), or the text kept as a
 /// JSON string when it is not valid JSON, so nothing is lost.
 pub(crate) fn parse_arguments(text: &str) -> serde_json::Value {
@@ -437,6 +452,16 @@ mod tests {
         let merged = merge_runs(messages, |r| r == Role::Assistant);
         assert_eq!(merged.len(), 2);
         assert_eq!(merged[0].1.len(), 3);
+    }
+
+    #[test]
+    fn schemas_are_objects() {
+        let given = serde_json::json!({"type": "object", "required": ["a"]});
+        assert_eq!(parameters_schema(&given), given);
+        assert_eq!(
+            parameters_schema(&serde_json::Value::Null),
+            serde_json::json!({"type": "object", "properties": {}})
+        );
     }
 
     #[test]

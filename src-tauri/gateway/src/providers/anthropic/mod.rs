@@ -83,7 +83,7 @@ impl AnthropicProvider {
                 .map(|t| WireTool {
                     name: names.wire(&t.name),
                     description: t.description.clone(),
-                    input_schema: t.parameters.clone(),
+                    input_schema: portable::parameters_schema(&t.parameters),
                 })
                 .collect(),
             temperature: request.temperature,

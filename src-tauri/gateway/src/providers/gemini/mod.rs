@@ -100,7 +100,7 @@ impl GeminiProvider {
                     .map(|t| FunctionDeclaration {
                         name: names.wire(&t.name),
                         description: t.description.clone(),
-                        parameters_json_schema: t.parameters.clone(),
+                        parameters_json_schema: portable::parameters_schema(&t.parameters),
                     })
                     .collect(),
             }]

@@ -72,7 +72,7 @@ impl OpenAiProvider {
                     kind: "function",
                     name: names.wire(&t.name),
                     description: t.description.clone(),
-                    parameters: t.parameters.clone(),
+                    parameters: portable::parameters_schema(&t.parameters),
                     strict: false,
                 })
                 .collect(),

@@ -71,7 +71,7 @@ impl OpenAiCompatibleProvider {
                     function: ChatFunction {
                         name: names.wire(&t.name),
                         description: t.description.clone(),
-                        parameters: t.parameters.clone(),
+                        parameters: portable::parameters_schema(&t.parameters),
                     },
                 })
                 .collect(),
