@@ -1,6 +1,6 @@
 //! `shell.run`: one `sh -c` command with its working directory inside a root, a timeout, an
 //! output cap, its whole process group killed on cancel or timeout, and an environment stripped
-//! of secrets (see [`env`]).
+//! of secrets (see [`env`](mod@env)).
 
 pub mod env;
 mod process;

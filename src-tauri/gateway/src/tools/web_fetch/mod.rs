@@ -99,7 +99,8 @@ fn client(config: &ToolsConfig) -> Result<reqwest::Client, reqwest::Error> {
         .timeout(Duration::from_secs(config.web_fetch_timeout_secs.max(1)))
         .redirect(redirects);
     if !allow_private {
-        builder = builder.dns_resolver(Arc::new(guard::PublicOnly));
+        // A proxy would resolve names itself, past the public-only resolver.
+        builder = builder.no_proxy().dns_resolver(Arc::new(guard::PublicOnly));
     }
     builder.build()
 }
