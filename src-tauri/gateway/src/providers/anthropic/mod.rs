@@ -58,17 +58,26 @@ impl AnthropicProvider {
             Role::Assistant => "assistant",
             _ => "user",
         });
-        let messages = runs
+        let messages: Vec<WireMessage> = runs
             .into_iter()
             .map(|(role, blocks)| WireMessage {
                 role,
-                content: blocks
-                    .into_iter()
-                    .filter_map(|b| content_block(b, names))
-                    .collect(),
+                content: tidy_thinking(
+                    blocks
+                        .into_iter()
+                        .filter_map(|b| content_block(b, names))
+                        .collect(),
+                ),
             })
             .filter(|m| !m.content.is_empty())
-            .collect();
+            .fold(Vec::new(), |mut merged: Vec<WireMessage>, message| {
+                // A message emptied above may leave two of the same role side by side.
+                match merged.last_mut() {
+                    Some(last) if last.role == message.role => last.content.extend(message.content),
+                    _ => merged.push(message),
+                }
+                merged
+            });
         MessagesRequest {
             model: request.model.clone(),
             max_tokens: request
@@ -126,6 +135,30 @@ fn content_block(block: Block, names: &ToolNames) -> Option<ContentBlock> {
             }
         }
     })
+}
+
+/// Keeps only thinking blocks the API accepts back: leading ones (it requires thinking first),
+/// complete ones (non-empty text and signature), and only when an answer (text or tool use)
+/// follows (a message may not end with thinking). Omitting earlier thinking is allowed.
+fn tidy_thinking(content: Vec<ContentBlock>) -> Vec<ContentBlock> {
+    let has_answer = content
+        .iter()
+        .any(|b| matches!(b, ContentBlock::Text { .. } | ContentBlock::ToolUse { .. }));
+    let mut leading = true;
+    content
+        .into_iter()
+        .filter(|block| match block {
+            ContentBlock::Thinking {
+                thinking,
+                signature,
+            } => has_answer && leading && !thinking.is_empty() && !signature.is_empty(),
+            ContentBlock::RedactedThinking { data } => has_answer && leading && !data.is_empty(),
+            _ => {
+                leading = false;
+                true
+            }
+        })
+        .collect()
 }
 
 /// Parses an Anthropic error body.

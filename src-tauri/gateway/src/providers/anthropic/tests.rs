@@ -307,6 +307,53 @@ async fn own_thinking_is_sent_back_with_its_signature() {
     );
 }
 
+#[tokio::test]
+async fn thinking_the_api_would_reject_is_left_out() {
+    use crate::conversation::{Block, Message, Role};
+    let server = testing::serve(vec![Reply::sse(text_transcript())]).await;
+    let provider = testing::provider(ProviderKind::Anthropic, "claude", &server.base_url);
+    let thinking = |text: &str, sig: &str| Block::Reasoning {
+        text: text.into(),
+        opaque: Some(opaque("signature", sig)),
+    };
+    let mut request = testing::simple_request("claude-opus-4-5");
+    request.messages.extend([
+        // A cancelled answer: thinking only, no text after it.
+        Message::new(Role::Assistant, vec![thinking("half a thought", "S0")]),
+        Message::user("again"),
+        // Thinking after text, and a thinking block without text.
+        Message::new(
+            Role::Assistant,
+            vec![
+                thinking("", "S1"),
+                thinking("first", "S2"),
+                Block::text("answer"),
+                thinking("late", "S3"),
+            ],
+        ),
+        Message::user("and?"),
+    ]);
+    testing::collect(provider.stream(request, None).await.unwrap()).await;
+    let body = &server.requests()[0].body;
+    let messages = body["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "user"]);
+    assert_eq!(
+        messages[0]["content"],
+        json!([{"type": "text", "text": "hello"}, {"type": "text", "text": "again"}])
+    );
+    assert_eq!(
+        messages[1]["content"],
+        json!([
+            {"type": "thinking", "thinking": "first", "signature": "S2"},
+            {"type": "text", "text": "answer"}
+        ])
+    );
+}
+
 fn error_body(kind: &str, message: &str) -> String {
     json!({"type": "error", "error": {"type": kind, "message": message}}).to_string()
 }

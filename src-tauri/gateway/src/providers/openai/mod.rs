@@ -45,6 +45,7 @@ impl OpenAiProvider {
 
     /// The request body for `request`.
     fn body(&self, request: &ChatRequest, names: &ToolNames) -> ResponsesRequest {
+        let reasoning = is_reasoning_model(&request.model);
         let (instructions, messages) = portable::prepare(
             request.system.as_deref(),
             &request.messages,
@@ -57,9 +58,22 @@ impl OpenAiProvider {
                 Role::Assistant => "assistant",
                 _ => "user",
             };
-            for block in message.blocks {
-                input.extend(input_item(role, block, names));
-            }
+            // The API rejects a reasoning item "without its required following item" (an
+            // answer cancelled right after reasoning): keep only reasoning that is followed.
+            let mut followed = false;
+            let mut items: Vec<InputItem> = message
+                .blocks
+                .into_iter()
+                .rev()
+                .filter_map(|block| input_item(role, block, names))
+                .filter(|item| {
+                    let keep = followed || !matches!(item, InputItem::Reasoning { .. });
+                    followed |= !matches!(item, InputItem::Reasoning { .. });
+                    keep
+                })
+                .collect();
+            items.reverse();
+            input.extend(items);
         }
         ResponsesRequest {
             model: request.model.clone(),
@@ -78,11 +92,31 @@ impl OpenAiProvider {
                 .collect(),
             store: false,
             stream: true,
-            include: vec!["reasoning.encrypted_content"],
+            // Only reasoning models accept this (others answer 400 "Encrypted content is not
+            // supported with this model").
+            include: if reasoning {
+                vec!["reasoning.encrypted_content"]
+            } else {
+                Vec::new()
+            },
             max_output_tokens: request.max_tokens.or(self.max_tokens),
-            temperature: request.temperature,
+            // Reasoning models reject sampling parameters.
+            temperature: request.temperature.filter(|_| !reasoning),
         }
     }
+}
+
+/// Whether `model` is a reasoning model (o-series, GPT-5 except its chat variants, gpt-oss,
+/// codex): those stream encrypted reasoning and take no temperature.
+fn is_reasoning_model(model: &str) -> bool {
+    let model = model.rsplit('/').next().unwrap_or(model);
+    let o_series = model.len() > 1
+        && model.starts_with('o')
+        && model[1..].starts_with(|c: char| c.is_ascii_digit());
+    o_series
+        || (model.starts_with("gpt-5") && !model.contains("-chat"))
+        || model.starts_with("gpt-oss")
+        || model.contains("codex")
 }
 
 /// One shared block as a Responses input item (already filtered by `prepare`).

@@ -96,7 +96,11 @@ async fn streams_text_and_usage_and_sends_a_stateless_request() {
     let provider = testing::provider(ProviderKind::OpenAi, "gpt", &server.base_url);
     let stream = provider
         .stream(
-            testing::simple_request("gpt-5"),
+            {
+                let mut request = testing::simple_request("gpt-5");
+                request.temperature = Some(0.2);
+                request
+            },
             Some(Secret::new("sk-proj-test")),
         )
         .await
@@ -124,6 +128,7 @@ async fn streams_text_and_usage_and_sends_a_stateless_request() {
     assert_eq!(body["store"], false);
     assert_eq!(body["stream"], true);
     assert_eq!(body["include"], json!(["reasoning.encrypted_content"]));
+    assert!(body.get("temperature").is_none());
     assert_eq!(body["instructions"], "be brief");
     assert_eq!(
         body["input"],
@@ -145,6 +150,29 @@ fn own_reasoning() -> Opaque {
         data: "gAAAA-enc".into(),
         item_id: Some("rs_1".into()),
     }
+}
+
+#[tokio::test]
+async fn non_reasoning_models_get_no_encrypted_content_request_but_keep_temperature() {
+    for (model, reasoning) in [
+        ("gpt-4.1", false),
+        ("gpt-4o-mini", false),
+        ("gpt-5-chat-latest", false),
+        ("o4-mini", true),
+        ("o3", true),
+        ("gpt-5.1", true),
+        ("gpt-5-codex", true),
+    ] {
+        assert_eq!(super::is_reasoning_model(model), reasoning, "{model}");
+    }
+    let server = testing::serve(vec![Reply::sse(text_transcript())]).await;
+    let provider = testing::provider(ProviderKind::OpenAi, "gpt", &server.base_url);
+    let mut request = testing::simple_request("gpt-4.1");
+    request.temperature = Some(0.5);
+    testing::collect(provider.stream(request, None).await.unwrap()).await;
+    let body = &server.requests()[0].body;
+    assert!(body.get("include").is_none());
+    assert_eq!(body["temperature"], 0.5);
 }
 
 #[tokio::test]
@@ -208,6 +236,16 @@ async fn round_trips_reasoning_items_calls_and_outputs() {
             call_id: "call_abc".into(),
             content: "no such file".into(),
             is_error: true,
+        }],
+    ));
+    // Cancelled right after reasoning: nothing follows it, so it is not sent.
+    let mut unfollowed = own_reasoning();
+    unfollowed.item_id = Some("rs_2".into());
+    request.messages.push(Message::new(
+        Role::Assistant,
+        vec![Block::Reasoning {
+            text: String::new(),
+            opaque: Some(unfollowed),
         }],
     ));
     let stream = provider.stream(request, None).await.unwrap();

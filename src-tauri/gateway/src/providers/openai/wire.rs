@@ -14,6 +14,7 @@ pub(super) struct ResponsesRequest {
     pub tools: Vec<FunctionTool>,
     pub store: bool,
     pub stream: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<u32>,
