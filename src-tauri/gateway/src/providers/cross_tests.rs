@@ -219,11 +219,14 @@ async fn continues_on_gemini_with_alternating_turns_and_named_results() {
     assert!(!body.to_string().contains("ANTHROPIC-SIG"));
     assert!(!body.to_string().contains("OPENAI-ENC"));
     assert!(!body.to_string().contains("\"thought\""));
+    // Calls made elsewhere carry Gemini's documented placeholder signature (Gemini 3+
+    // rejects unsigned calls; "model" is not a 1.x/2.x name).
     assert_eq!(
         contents[1]["parts"],
         json!([
             {"text": "Let me look."},
-            {"functionCall": {"name": "files__read", "args": {"path": "a.txt"}}}
+            {"functionCall": {"name": "files__read", "args": {"path": "a.txt"}},
+             "thoughtSignature": "skip_thought_signature_validator"}
         ])
     );
     assert_eq!(

@@ -5,7 +5,10 @@
 //! same-role runs merged; tool calls are `functionCall` parts and results `functionResponse`
 //! parts in a user turn, answered by name in call order (Gemini has no call ids, so ids are
 //! generated on the way in). This provider's own thought signatures go back on the part they
-//! came with (thought parts, function calls); anyone else's are dropped.
+//! came with (thought parts, function calls); anyone else's are dropped. A model turn whose
+//! calls came from another provider gets Gemini's documented placeholder signature on Gemini 3
+//! and later, which reject unsigned calls. Thought signatures on plain text parts are not kept
+//! (optional per the API).
 
 mod stream;
 #[cfg(test)]
@@ -83,6 +86,9 @@ impl GeminiProvider {
                 results.sort_by_key(|(order, _)| *order);
                 let mut all: Vec<Part> = results.into_iter().map(|(_, p)| p).collect();
                 all.extend(parts);
+                if role == "model" && requires_call_signatures(&request.model) {
+                    sign_first_call(&mut all);
+                }
                 Content {
                     role: Some(role.to_string()),
                     parts: all,
@@ -123,6 +129,26 @@ impl GeminiProvider {
             tools,
             generation_config,
         }
+    }
+}
+
+/// The documented placeholder for a function call whose signature is unknown (it was made by
+/// another provider): Gemini 3 and later reject a model turn whose calls carry none.
+const UNKNOWN_SIGNATURE: &str = "skip_thought_signature_validator";
+
+/// Whether `model` validates thought signatures on function calls (Gemini 3 and later).
+fn requires_call_signatures(model: &str) -> bool {
+    let model = model.trim_start_matches("models/");
+    !(model.starts_with("gemini-1") || model.starts_with("gemini-2") || model.starts_with("gemma"))
+}
+
+/// Gives the first function call of a model turn the placeholder signature when none of its
+/// calls carries a real one (only the first call of a step is validated).
+fn sign_first_call(parts: &mut [Part]) {
+    let mut calls = parts.iter_mut().filter(|p| p.function_call.is_some());
+    let Some(first) = calls.next() else { return };
+    if first.thought_signature.is_none() && calls.all(|p| p.thought_signature.is_none()) {
+        first.thought_signature = Some(UNKNOWN_SIGNATURE.to_string());
     }
 }
 

@@ -327,3 +327,46 @@ async fn a_model_name_that_would_change_the_url_is_refused() {
     }
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn calls_from_another_provider_get_the_placeholder_signature_on_gemini_3() {
+    use crate::conversation::{Block, Role};
+    let history = vec![
+        Message::user("hello"),
+        Message::new(
+            Role::Assistant,
+            vec![Block::ToolCall {
+                id: "toolu_1".into(),
+                name: "files.read".into(),
+                arguments: json!({"path": "a"}),
+                opaque: None,
+            }],
+        ),
+        Message::new(
+            Role::Tool,
+            vec![Block::ToolResult {
+                call_id: "toolu_1".into(),
+                content: "A".into(),
+                is_error: false,
+            }],
+        ),
+    ];
+    for (model, expected) in [
+        (
+            "gemini-3-pro-preview",
+            json!("skip_thought_signature_validator"),
+        ),
+        ("gemini-2.5-flash", serde_json::Value::Null),
+    ] {
+        let server = testing::serve(vec![Reply::sse(text_transcript())]).await;
+        let provider = testing::provider(ProviderKind::Gemini, "g", &server.base_url);
+        let mut request = testing::simple_request(model);
+        request.messages = history.clone();
+        testing::collect(provider.stream(request, None).await.unwrap()).await;
+        let body = &server.requests()[0].body;
+        assert_eq!(
+            body["contents"][1]["parts"][0]["thoughtSignature"], expected,
+            "{model}"
+        );
+    }
+}
