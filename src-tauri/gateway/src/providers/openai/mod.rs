@@ -66,6 +66,9 @@ impl OpenAiProvider {
                 .into_iter()
                 .rev()
                 .filter_map(|block| input_item(role, block, names))
+                // Reasoning goes back only to reasoning models (a model switch within the
+                // provider may land on one that cannot read it).
+                .filter(|item| reasoning || !matches!(item, InputItem::Reasoning { .. }))
                 .filter(|item| {
                     let keep = followed || !matches!(item, InputItem::Reasoning { .. });
                     followed |= !matches!(item, InputItem::Reasoning { .. });

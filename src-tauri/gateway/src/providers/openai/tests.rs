@@ -169,9 +169,20 @@ async fn non_reasoning_models_get_no_encrypted_content_request_but_keep_temperat
     let provider = testing::provider(ProviderKind::OpenAi, "gpt", &server.base_url);
     let mut request = testing::simple_request("gpt-4.1");
     request.temperature = Some(0.5);
+    request.messages.push(Message::new(
+        crate::conversation::Role::Assistant,
+        vec![
+            crate::conversation::Block::Reasoning {
+                text: "from o4-mini".into(),
+                opaque: Some(own_reasoning()),
+            },
+            crate::conversation::Block::text("earlier answer"),
+        ],
+    ));
     testing::collect(provider.stream(request, None).await.unwrap()).await;
     let body = &server.requests()[0].body;
     assert!(body.get("include").is_none());
+    assert!(!body.to_string().contains("gAAAA-enc"));
     assert_eq!(body["temperature"], 0.5);
 }
 
