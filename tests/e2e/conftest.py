@@ -113,11 +113,13 @@ def app(hearth_bin, isolated_env, display, tmp_path):
     )
     try:
         wait_for_port(port)
+        wait_for_port(native_port)  # WebKitWebDriver, started by tauri-driver
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(hearth_bin)})
         driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
         driver.implicitly_wait(0)
+        driver.hearth_display = display
         try:
             yield driver
         finally:
@@ -132,9 +134,15 @@ def app(hearth_bin, isolated_env, display, tmp_path):
 
 
 def screenshot(driver, name: str) -> Path:
-    """Saves a screenshot under target/screenshots/ for people to look at."""
+    """Saves a screenshot of the whole Xvfb screen under target/screenshots/ for people to look
+    at. ImageMagick's `import` is used because WebKitWebDriver's own screenshot command can hang
+    under Xvfb without GPU compositing."""
     out = TARGET / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.png"
-    driver.save_screenshot(str(path))
+    subprocess.run(
+        ["/usr/bin/import", "-display", driver.hearth_display, "-window", "root", str(path)],
+        check=True,
+        timeout=30,
+    )
     return path

@@ -176,6 +176,35 @@ impl Gateway {
         &self.inner.agent.audit
     }
 
+    /// Housekeeping for the long-running process that owns the data (the desktop app,
+    /// `hearth serve`): marks action-log entries left pending by a crash as interrupted, applies
+    /// the log retention now and daily, and loads every configured key into the redactor. Not
+    /// for short CLI commands, which must not touch another process's pending entries.
+    pub fn start_maintenance(&self) {
+        let gateway = self.clone();
+        tokio::spawn(async move {
+            match gateway.audit().interrupt_pending().await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    entries = n,
+                    "action-log entries left pending by a crash marked interrupted"
+                ),
+                Err(error) => tracing::error!(%error, "cannot recover pending action-log entries"),
+            }
+            for (provider, error) in gateway.keys().preload(&gateway.config()).await {
+                tracing::warn!(%provider, %error, "key not loaded");
+            }
+            let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+            loop {
+                daily.tick().await;
+                let days = gateway.config().general.log_retention_days;
+                if let Err(error) = gateway.audit().prune(days).await {
+                    tracing::error!(%error, "action-log retention failed");
+                }
+            }
+        });
+    }
+
     /// The personal context currently loaded.
     pub fn personal_context(&self) -> crate::agent::PersonalContext {
         self.inner.context.current()
@@ -208,21 +237,28 @@ impl Gateway {
         }
         if let Some(id) = conversation_id {
             let path = self.store().current_path(id).await?;
-            let last = path.iter().rev().find_map(|m| match (&m.provider, &m.model) {
-                (Some(p), Some(model)) if m.role == Role::Assistant => Some(ModelRef {
-                    provider: p.clone(),
-                    model: model.clone(),
-                }),
-                _ => None,
-            });
-            if let Some(model) = last.filter(|m| self.config().providers.contains_key(&m.provider)) {
+            let last = path
+                .iter()
+                .rev()
+                .find_map(|m| match (&m.provider, &m.model) {
+                    (Some(p), Some(model)) if m.role == Role::Assistant => Some(ModelRef {
+                        provider: p.clone(),
+                        model: model.clone(),
+                    }),
+                    _ => None,
+                });
+            if let Some(model) = last.filter(|m| self.config().providers.contains_key(&m.provider))
+            {
                 return Ok(model);
             }
         }
         if let Some(default) = &self.config().general.default_model {
             return Ok(default.parse()?);
         }
-        self.models().into_iter().next().ok_or(GatewayError::NoModel)
+        self.models()
+            .into_iter()
+            .next()
+            .ok_or(GatewayError::NoModel)
     }
 
     /// Sends a user message (to a new conversation when `conversation_id` is `None`) and starts
@@ -240,7 +276,10 @@ impl Gateway {
             None => self.store().create_conversation(None).await?.id,
         };
         let message = Message::new(Role::User, vec![Block::text(text)]);
-        let stored = self.store().append_message(&conversation_id, message).await?;
+        let stored = self
+            .store()
+            .append_message(&conversation_id, message)
+            .await?;
         self.start_turn(conversation_id, stored.id, model, ask)
     }
 
@@ -363,10 +402,7 @@ impl Gateway {
             config,
             gate,
             cancel,
-            run_token: {
-                let live = self.inner.live.clone();
-                Arc::new(move |turn: &CancellationToken| live.run_token_for(turn))
-            },
+            live: self.inner.live.clone(),
         };
         let this = self.clone();
         let id = conversation_id.clone();

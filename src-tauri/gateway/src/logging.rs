@@ -1,5 +1,6 @@
 //! Tracing set-up: human-readable logs to stderr (headless) and rotated files under `logs/`.
 
+use crate::keys::{redacting_writer, Redactor};
 use std::path::Path;
 
 /// Keeps the background log writer alive; drop it last.
@@ -8,12 +9,14 @@ pub struct LogGuard {
 }
 
 /// Installs the global subscriber. Files rotate daily and seven are kept. `RUST_LOG` overrides
-/// the default level (`info` for Hearth, `warn` for dependencies). Safe to call twice (the second
-/// call does nothing).
-pub fn init(logs_dir: &Path, to_stderr: bool) -> LogGuard {
+/// the default level (`info` for Hearth, `warn` for dependencies). Every line passes through
+/// `redactor` first, so no known secret (or anything shaped like a key) reaches a log. Safe to
+/// call twice (the second call does nothing).
+pub fn init(logs_dir: &Path, to_stderr: bool, redactor: &Redactor) -> LogGuard {
     use tracing_subscriber::prelude::*;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,hearth=info,hearth_gateway=info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,hearth=info,hearth_gateway=info")
+    });
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("hearth")
@@ -26,14 +29,14 @@ pub fn init(logs_dir: &Path, to_stderr: bool) -> LogGuard {
             let (writer, guard) = tracing_appender::non_blocking(appender);
             let layer = tracing_subscriber::fmt::layer()
                 .with_ansi(false)
-                .with_writer(writer);
+                .with_writer(redacting_writer(redactor.clone(), writer));
             (Some(layer), Some(guard))
         }
         None => (None, None),
     };
     let stderr_layer = to_stderr.then(|| {
         tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
+            .with_writer(redacting_writer(redactor.clone(), std::io::stderr))
             .with_target(false)
     });
     let _ = tracing_subscriber::registry()

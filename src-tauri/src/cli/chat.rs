@@ -158,15 +158,33 @@ fn print_json(value: &serde_json::Value) {
 /// their payload).
 fn concerns(event: &Event, conversation_id: &str) -> bool {
     match event {
-        Event::TurnStarted { conversation_id: c, .. }
-        | Event::TextDelta { conversation_id: c, .. }
-        | Event::ReasoningDelta { conversation_id: c, .. }
-        | Event::ToolCall { conversation_id: c, .. }
-        | Event::ToolResult { conversation_id: c, .. }
-        | Event::Usage { conversation_id: c, .. }
-        | Event::FallbackUsed { conversation_id: c, .. }
-        | Event::Done { conversation_id: c, .. } => c == conversation_id,
-        Event::Error { conversation_id: c, .. } => c.as_deref().is_none_or(|c| c == conversation_id),
+        Event::TurnStarted {
+            conversation_id: c, ..
+        }
+        | Event::TextDelta {
+            conversation_id: c, ..
+        }
+        | Event::ReasoningDelta {
+            conversation_id: c, ..
+        }
+        | Event::ToolCall {
+            conversation_id: c, ..
+        }
+        | Event::ToolResult {
+            conversation_id: c, ..
+        }
+        | Event::Usage {
+            conversation_id: c, ..
+        }
+        | Event::FallbackUsed {
+            conversation_id: c, ..
+        }
+        | Event::Done {
+            conversation_id: c, ..
+        } => c == conversation_id,
+        Event::Error {
+            conversation_id: c, ..
+        } => c.as_deref().is_none_or(|c| c == conversation_id),
         Event::ApprovalRequested { request } => request
             .get("conversation_id")
             .and_then(|c| c.as_str())
@@ -177,11 +195,18 @@ fn concerns(event: &Event, conversation_id: &str) -> bool {
 
 /// Shows an approval request on stderr and reads the answer from the terminal.
 async fn answer_on_terminal(gateway: &Gateway, request: &serde_json::Value) {
-    let Some(id) = request.get("id").and_then(|v| v.as_str()).map(str::to_string) else {
+    let Some(id) = request
+        .get("id")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+    else {
         return;
     };
     let tool = request.get("tool").and_then(|v| v.as_str()).unwrap_or("?");
-    let preview = request.get("preview").and_then(|v| v.as_str()).unwrap_or("");
+    let preview = request
+        .get("preview")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
     let reason = request.get("reason").and_then(|v| v.as_str()).unwrap_or("");
     eprintln!("\n── approval needed ── {tool}\n{preview}\n({reason})");
     eprint!("Allow? [y] once  [a] always  [N] deny: ");

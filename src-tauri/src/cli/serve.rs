@@ -18,7 +18,7 @@ pub struct ServeArgs {
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let gateway = Gateway::open(data_dir)?;
-    let _logs = logging::init(&gateway.data_dir().logs_dir(), true);
+    let _logs = logging::init(&gateway.data_dir().logs_dir(), true, gateway.keys().redactor());
     let listen = args
         .listen
         .unwrap_or_else(|| gateway.config().server.listen.clone());

@@ -17,7 +17,7 @@ pub struct AppState {
 /// Opens the desktop app and runs until it quits.
 pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
     let gateway = Gateway::open(data_dir)?;
-    let _logs = logging::init(&gateway.data_dir().logs_dir(), false);
+    let _logs = logging::init(&gateway.data_dir().logs_dir(), false, gateway.keys().redactor());
     tracing::info!(data_dir = %gateway.data_dir().root().display(), "desktop app starting");
     tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {

@@ -70,7 +70,9 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             collect_markdown(&path, out);
         } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
@@ -121,10 +123,7 @@ impl ContextWatcher {
 
     /// The context as last loaded.
     pub fn current(&self) -> PersonalContext {
-        self.current
-            .read()
-            .map(|c| c.clone())
-            .unwrap_or_default()
+        self.current.read().map(|c| c.clone()).unwrap_or_default()
     }
 
     /// The folder watched.

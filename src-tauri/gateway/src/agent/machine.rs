@@ -280,7 +280,10 @@ mod tests {
             can_fall_back: false,
             reason: "bad key".into(),
         });
-        assert_eq!(effects, vec![Effect::Finish(Outcome::Failed("bad key".into()))]);
+        assert_eq!(
+            effects,
+            vec![Effect::Finish(Outcome::Failed("bad key".into()))]
+        );
     }
 
     #[test]

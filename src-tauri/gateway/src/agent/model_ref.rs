@@ -43,7 +43,11 @@ mod tests {
     #[test]
     fn parses_and_prints() {
         for (text, provider, model) in [
-            ("anthropic/claude-sonnet-4-5", "anthropic", "claude-sonnet-4-5"),
+            (
+                "anthropic/claude-sonnet-4-5",
+                "anthropic",
+                "claude-sonnet-4-5",
+            ),
             ("or/meta-llama/llama-3-70b", "or", "meta-llama/llama-3-70b"),
         ] {
             let parsed: ModelRef = text.parse().unwrap();

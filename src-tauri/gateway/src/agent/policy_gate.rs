@@ -38,7 +38,14 @@ impl PolicyGate {
         }
     }
 
-    async fn record_approval(&self, request: &ApprovalRequest, decision: &str, reason: &str, actor: Actor, note: Option<String>) {
+    async fn record_approval(
+        &self,
+        request: &ApprovalRequest,
+        decision: &str,
+        reason: &str,
+        actor: Actor,
+        note: Option<String>,
+    ) {
         let entry = NewEntry {
             kind: EntryKind::Approval,
             actor,
@@ -78,15 +85,22 @@ impl ToolGate for PolicyGate {
         let verdict = policy.evaluate(request.tool.as_ref(), &request.arguments, &request.taint);
         match verdict.decision {
             Decision::Allow => GateDecision::Allow {
-                decided_by: verdict.rule.map(|r| format!("rule {r}")).unwrap_or(verdict.reason),
+                decided_by: verdict
+                    .rule
+                    .map(|r| format!("rule {r}"))
+                    .unwrap_or(verdict.reason),
             },
             Decision::Deny => GateDecision::Deny {
                 reason: verdict.reason,
                 note: None,
             },
             Decision::Ask => {
-                let mut approval =
-                    ApprovalRequest::new(request.tool.as_ref(), &request.arguments, &verdict, &request.taint);
+                let mut approval = ApprovalRequest::new(
+                    request.tool.as_ref(),
+                    &request.arguments,
+                    &verdict,
+                    &request.taint,
+                );
                 approval.conversation_id = Some(request.conversation_id.clone());
                 approval.call_id = Some(request.call_id.clone());
                 match self.mode {
@@ -95,11 +109,19 @@ impl ToolGate for PolicyGate {
                             "{} (no one can approve it here: run in a terminal, or pass --approve-all)",
                             verdict.reason
                         );
-                        self.record_approval(&approval, "deny", &reason, Actor::System, None).await;
+                        self.record_approval(&approval, "deny", &reason, Actor::System, None)
+                            .await;
                         GateDecision::Deny { reason, note: None }
                     }
                     AskMode::ApproveAll => {
-                        self.record_approval(&approval, "allow", "--approve-all", Actor::User, None).await;
+                        self.record_approval(
+                            &approval,
+                            "allow",
+                            "--approve-all",
+                            Actor::User,
+                            None,
+                        )
+                        .await;
                         GateDecision::Allow {
                             decided_by: "--approve-all".into(),
                         }
@@ -113,16 +135,26 @@ impl ToolGate for PolicyGate {
                         let outcome = resolution.outcome();
                         match resolution.answer {
                             ApprovalAnswer::AllowOnce | ApprovalAnswer::AlwaysAllow => {
-                                self.record_approval(&approval, outcome, outcome, actor, None).await;
+                                self.record_approval(&approval, outcome, outcome, actor, None)
+                                    .await;
                                 GateDecision::Allow {
                                     decided_by: format!("user ({outcome})"),
                                 }
                             }
                             ApprovalAnswer::Deny { note } => {
-                                self.record_approval(&approval, "deny", outcome, actor, note.clone()).await;
+                                self.record_approval(
+                                    &approval,
+                                    "deny",
+                                    outcome,
+                                    actor,
+                                    note.clone(),
+                                )
+                                .await;
                                 let reason = match resolution.by {
                                     AnsweredBy::User => "the user denied it".to_string(),
-                                    AnsweredBy::Timeout => "nobody answered the approval request in time".to_string(),
+                                    AnsweredBy::Timeout => {
+                                        "nobody answered the approval request in time".to_string()
+                                    }
                                     AnsweredBy::Pause => "the agent was paused".to_string(),
                                 };
                                 GateDecision::Deny { reason, note }

@@ -50,7 +50,10 @@ pub async fn probe(
         .await
         .map_err(|e| ProbeError(e.to_string()))?;
     let provider = providers::build(provider_id, config, http);
-    let mut request = ChatRequest::new(model.clone(), vec![Message::user("Reply with the single word: ok")]);
+    let mut request = ChatRequest::new(
+        model.clone(),
+        vec![Message::user("Reply with the single word: ok")],
+    );
     request.max_tokens = Some(16);
     let started = Instant::now();
     let redact = |text: String| keys.redactor().scrub_string(text);

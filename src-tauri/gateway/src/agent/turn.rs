@@ -10,14 +10,14 @@ use crate::audit::{
     to_detail, ActionLog, Actor, DecisionDetail, EntryId, EntryKind, EntryStatus, KeyUseDetail,
     ModelCallDetail, ModelCallOutcome, NewEntry, Outcome as AuditOutcome, Stage, ToolCallDetail,
 };
-use crate::policy::Taint;
-use crate::config::Config;
+use crate::config::{Config, LiveConfig};
 use crate::conversation::{Block, Message, MessageStatus, Role, Usage};
 use crate::events::{Event, EventBus};
 use crate::keys::KeyStore;
+use crate::policy::Taint;
 use crate::providers::{self, ChatRequest, ProviderError, StreamEvent};
 use crate::store::{Finish, Store};
-use crate::tools::{ToolContext, ToolRegistry};
+use crate::tools::{run_tool, ToolRegistry};
 use futures::StreamExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -64,9 +64,8 @@ pub struct TurnOptions {
     pub gate: Arc<dyn ToolGate>,
     /// Cancelled when the user stops the turn.
     pub cancel: CancellationToken,
-    /// Makes the cancellation token for one tool run from the turn's token (the gateway links
-    /// it to the "pause agent" switch as well).
-    pub run_token: Arc<dyn Fn(&CancellationToken) -> CancellationToken + Send + Sync>,
+    /// The live configuration (tool runs also stop when the agent is paused).
+    pub live: LiveConfig,
 }
 
 /// What a finished turn produced.
@@ -114,13 +113,16 @@ impl Agent {
             .get(&model.provider)
             .map(|p| p.fallback.iter().filter_map(|f| f.parse().ok()).collect())
             .unwrap_or_default();
-        let mut machine =
-            TurnMachine::new(model, fallbacks, options.config.general.max_steps);
+        let mut machine = TurnMachine::new(model, fallbacks, options.config.general.max_steps);
         let mut state = TurnState {
             conversation_id: conversation_id.to_string(),
             last_message_id: None,
             pending_calls: Vec::new(),
-            taint: Taint::new(),
+            // Untrusted content from earlier turns is still in the context: it taints this one.
+            taint: Taint::from_history(
+                &self.store.current_path(conversation_id).await?,
+                &self.tools,
+            ),
             usage: Usage::default(),
             cost_usd: None,
         };
@@ -187,7 +189,13 @@ impl Agent {
         })
     }
 
-    async fn announce_fallback(&self, state: &TurnState, from: &ModelRef, to: &ModelRef, reason: &str) {
+    async fn announce_fallback(
+        &self,
+        state: &TurnState,
+        from: &ModelRef,
+        to: &ModelRef,
+        reason: &str,
+    ) {
         tracing::warn!(%from, %to, reason, "falling back to another model");
         let entry = NewEntry {
             kind: EntryKind::ModelCall,
@@ -198,7 +206,10 @@ impl Agent {
         };
         if let Err(error) = self
             .audit
-            .record(entry, AuditOutcome::ok(reason.to_string(), serde_json::json!({})))
+            .record(
+                entry,
+                AuditOutcome::ok(reason.to_string(), serde_json::json!({})),
+            )
             .await
         {
             tracing::error!(%error, "cannot record a fallback in the action log");
@@ -258,7 +269,8 @@ impl Agent {
             Ok(id) => Some(id),
             Err(error) => {
                 // Invariant: nothing leaves without an action-log entry written first.
-                let reason = format!("the action log is unavailable ({error}), so no model was called");
+                let reason =
+                    format!("the action log is unavailable ({error}), so no model was called");
                 self.record_failed_answer(state, model, &reason).await?;
                 return Ok(failed(reason, false));
             }
@@ -283,16 +295,26 @@ impl Agent {
                 KeyUseDetail {
                     provider: model.provider.clone(),
                     origin: provider_config.effective_base_url().unwrap_or_default(),
-                    source: if provider_config.key_env.is_some() { "env" } else { "keychain" }.into(),
+                    source: if provider_config.key_env.is_some() {
+                        "env"
+                    } else {
+                        "keychain"
+                    }
+                    .into(),
                 },
             );
             if let Err(error) = self
                 .audit
-                .record(entry, AuditOutcome::ok("key sent as the auth header", serde_json::json!({})))
+                .record(
+                    entry,
+                    AuditOutcome::ok("key sent as the auth header", serde_json::json!({})),
+                )
                 .await
             {
-                let reason = format!("the action log is unavailable ({error}), so the key was not used");
-                self.complete_audit(audit_id, EntryStatus::Error, &reason, serde_json::json!({})).await;
+                let reason =
+                    format!("the action log is unavailable ({error}), so the key was not used");
+                self.complete_audit(audit_id, EntryStatus::Error, &reason, serde_json::json!({}))
+                    .await;
                 return Ok(failed(reason, false));
             }
         }
@@ -306,7 +328,16 @@ impl Agent {
             Ok(stream) => stream,
             Err(error) => {
                 return self
-                    .model_call_failed(error, model, options, state, audit_id, started, None, AnswerBuilder::new())
+                    .model_call_failed(
+                        error,
+                        model,
+                        options,
+                        state,
+                        audit_id,
+                        started,
+                        None,
+                        AnswerBuilder::new(),
+                    )
                     .await;
             }
         };
@@ -325,7 +356,9 @@ impl Agent {
                 Some(Err(error)) => {
                     drop(stream);
                     return self
-                        .model_call_failed(error, model, options, state, audit_id, started, message_id, answer)
+                        .model_call_failed(
+                            error, model, options, state, audit_id, started, message_id, answer,
+                        )
                         .await;
                 }
                 Some(Ok(event)) => event,
@@ -411,13 +444,17 @@ impl Agent {
         // The stream ended normally.
         let usage = answer.usage();
         let stop_reason = answer.stop_reason();
-        let cost = usage.and_then(|u| providers::cost_usd(&model.model, &u, &options.config.prices));
+        let cost =
+            usage.and_then(|u| providers::cost_usd(&model.model, &u, &options.config.prices));
         let blocks = answer.into_blocks();
         let tool_calls: Vec<(String, String, serde_json::Value)> = blocks
             .iter()
             .filter_map(|b| match b {
                 Block::ToolCall {
-                    id, name, arguments, ..
+                    id,
+                    name,
+                    arguments,
+                    ..
                 } => Some((id.clone(), name.clone(), arguments.clone())),
                 _ => None,
             })
@@ -440,15 +477,16 @@ impl Agent {
             }
         };
         self.store.set_blocks(&id, blocks).await?;
-        self.store.finish(&id, Finish::complete(usage, cost)).await?;
+        self.store
+            .finish(&id, Finish::complete(usage, cost))
+            .await?;
         self.account_usage(state, &id, usage, cost);
         let outcome = ModelCallOutcome {
             input_tokens: usage.map(|u| u.input_tokens),
             output_tokens: usage.map(|u| u.output_tokens),
             cost_usd: cost,
-            first_token_ms: first_token_ms,
+            first_token_ms,
             stop_reason: stop_reason.map(|r| format!("{r:?}").to_lowercase()),
-            ..Default::default()
         };
         self.complete_audit(
             audit_id,
@@ -469,7 +507,13 @@ impl Agent {
         })
     }
 
-    fn account_usage(&self, state: &mut TurnState, message_id: &str, usage: Option<Usage>, cost: Option<f64>) {
+    fn account_usage(
+        &self,
+        state: &mut TurnState,
+        message_id: &str,
+        usage: Option<Usage>,
+        cost: Option<f64>,
+    ) {
         if let Some(usage) = usage {
             state.usage.add(&usage);
             self.bus.publish(Event::Usage {
@@ -506,12 +550,18 @@ impl Agent {
             (MessageStatus::Error, EntryStatus::Error)
         };
         let _ = started;
-        self.complete_audit(audit_id, audit_status, &reason, serde_json::json!({"kind": error.kind()}))
-            .await;
+        self.complete_audit(
+            audit_id,
+            audit_status,
+            &reason,
+            serde_json::json!({"kind": error.kind()}),
+        )
+        .await;
         let received_content = message_id.is_some();
         if let Some(id) = &message_id {
             let usage = answer.usage();
-            let cost = usage.and_then(|u| providers::cost_usd(&model.model, &u, &options.config.prices));
+            let cost =
+                usage.and_then(|u| providers::cost_usd(&model.model, &u, &options.config.prices));
             self.store.set_blocks(id, answer.into_blocks()).await?;
             self.store
                 .finish(
@@ -576,7 +626,10 @@ impl Agent {
         message.model = Some(model.model.clone());
         message.status = MessageStatus::Error;
         message.error = Some(reason.to_string());
-        let stored = self.store.append_message(&state.conversation_id, message).await?;
+        let stored = self
+            .store
+            .append_message(&state.conversation_id, message)
+            .await?;
         self.bus.publish(Event::Error {
             conversation_id: Some(state.conversation_id.clone()),
             message: reason.to_string(),
@@ -611,7 +664,11 @@ impl Agent {
     }
 
     /// Gates and runs every pending tool call, then stores the results as one tool message.
-    async fn run_tools(&self, options: &TurnOptions, state: &mut TurnState) -> Result<(), AgentError> {
+    async fn run_tools(
+        &self,
+        options: &TurnOptions,
+        state: &mut TurnState,
+    ) -> Result<(), AgentError> {
         let calls = std::mem::take(&mut state.pending_calls);
         let mut results = Vec::with_capacity(calls.len());
         for (call_id, name, arguments) in calls {
@@ -622,7 +679,8 @@ impl Agent {
                     is_error: true,
                 }
             } else {
-                self.run_one_tool(options, state, &call_id, &name, arguments).await
+                self.run_one_tool(options, state, &call_id, &name, arguments)
+                    .await
             };
             self.bus.publish(Event::ToolResult {
                 conversation_id: state.conversation_id.clone(),
@@ -632,7 +690,10 @@ impl Agent {
             results.push(result);
         }
         let message = Message::new(Role::Tool, results);
-        let stored = self.store.append_message(&state.conversation_id, message).await?;
+        let stored = self
+            .store
+            .append_message(&state.conversation_id, message)
+            .await?;
         state.last_message_id = Some(stored.id);
         Ok(())
     }
@@ -680,8 +741,12 @@ impl Agent {
             })
             .await;
         let (decision_text, reason, note, actor) = match &decision {
-            GateDecision::Allow { decided_by } => ("allow", decided_by.clone(), None, decider(decided_by)),
-            GateDecision::Deny { reason, note } => ("deny", reason.clone(), note.clone(), decider(reason)),
+            GateDecision::Allow { decided_by } => {
+                ("allow", decided_by.clone(), None, decider(decided_by))
+            }
+            GateDecision::Deny { reason, note } => {
+                ("deny", reason.clone(), note.clone(), decider(reason))
+            }
         };
         let staged = self
             .audit
@@ -704,17 +769,26 @@ impl Agent {
             if let Some(note) = &note {
                 content.push_str(&format!("\nNote from the user: {note}"));
             }
-            self.complete_audit(Some(entry_id), EntryStatus::Denied, &reason, serde_json::json!({}))
-                .await;
+            self.complete_audit(
+                Some(entry_id),
+                EntryStatus::Denied,
+                &reason,
+                serde_json::json!({}),
+            )
+            .await;
             return refuse(content);
         }
         if staged.is_err() {
-            self.complete_audit(Some(entry_id), EntryStatus::Error, "action log unavailable", serde_json::json!({}))
-                .await;
+            self.complete_audit(
+                Some(entry_id),
+                EntryStatus::Error,
+                "action log unavailable",
+                serde_json::json!({}),
+            )
+            .await;
             return refuse("the action log is unavailable, so the tool was not run".into());
         }
-        let context = ToolContext::new((options.run_token)(&options.cancel));
-        let output = tool.run(arguments, context).await;
+        let output = run_tool(tool.as_ref(), arguments, &options.live, &options.cancel).await;
         match output {
             Ok(output) => {
                 state.taint.observe(name, &output);
@@ -758,7 +832,10 @@ impl Agent {
 fn decider(decided_by: &str) -> Actor {
     if let Some(rule) = decided_by.strip_prefix("rule ") {
         Actor::Rule(rule.to_string())
-    } else if decided_by.starts_with("user") || decided_by.contains("denied it") || decided_by == "--approve-all" {
+    } else if decided_by.starts_with("user")
+        || decided_by.contains("denied it")
+        || decided_by == "--approve-all"
+    {
         Actor::User
     } else {
         Actor::System
