@@ -5,12 +5,14 @@
 
 pub mod edit;
 mod live;
+mod personal;
 mod providers;
 mod template;
 mod tools;
 pub mod watch;
 
 pub use live::LiveConfig;
+pub use personal::{CalendarConfig, EmailConfig, SendVia, SmtpConfig, SmtpSecurity};
 pub use providers::{Price, ProviderConfig, ProviderKind};
 pub use tools::{PermissionsConfig, ToolsConfig};
 pub use watch::ConfigWatcher;
@@ -61,7 +63,11 @@ pub struct Config {
     pub tools: ToolsConfig,
     /// Per-tool permissions and argument-scoped rules.
     pub permissions: PermissionsConfig,
-    /// Sections owned by later features (calendar, email, mcp), kept verbatim until parsed.
+    /// The user's calendars (`calendar.*` tools).
+    pub calendar: CalendarConfig,
+    /// The user's mail folders and outgoing account (`email.*` tools).
+    pub email: EmailConfig,
+    /// Sections owned by later features (mcp), kept verbatim until parsed.
     #[serde(flatten)]
     pub extra: BTreeMap<String, toml::Value>,
 }
@@ -184,6 +190,8 @@ impl Config {
             providers::validate_id(id)?;
             provider.validate(id)?;
         }
+        self.calendar.validate()?;
+        self.email.validate()?;
         if let Some(model) = &self.general.default_model {
             if !model.contains('/') {
                 return Err(format!(

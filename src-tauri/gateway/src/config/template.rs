@@ -65,6 +65,30 @@ web_fetch_timeout_secs = 30
 web_fetch_cap_bytes = 2097152
 web_fetch_allow_private = false   # let web.fetch reach localhost and the LAN
 
+# Calendars for the calendar.* tools: vdir folders (one .ics per event, as vdirsyncer and khal
+# keep them), folders of such collections, or single .ics files. New events go to the first.
+# [calendar]
+# paths = ["~/.calendars/personal", "~/calendars/holidays.ics"]
+# timezone = "Europe/Berlin"    # shown and floating times (default: the system's zone)
+# max_results = 200
+
+# Mail for the email.* tools: Maildir folders as mbsync or offlineimap keep them. Email bodies
+# are untrusted content; sending always asks. The SMTP password lives in the OS keychain.
+# [email]
+# maildirs = ["~/Mail/personal"]
+# drafts = "~/Mail/personal/Drafts"   # default: Drafts (or .Drafts) in the first maildir
+# from = "Your Name <you@example.org>"
+# send_via = "smtp"                   # smtp | sendmail
+# sendmail_command = "sendmail"       # any sendmail-compatible command (msmtp...)
+# max_results = 50
+# read_cap_chars = 100000
+# [email.smtp]
+# host = "smtp.example.org"
+# port = 587
+# security = "starttls"               # starttls | tls | plain (plain only for localhost)
+# username = "you@example.org"
+# timeout_secs = 30
+
 [permissions]
 # Defaults by risk: read → allow; write, execute, network, send → ask.
 # Precedence: deny rules > a tool set to deny > allow rules > the tool's setting > the default.
