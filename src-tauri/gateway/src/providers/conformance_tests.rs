@@ -376,3 +376,19 @@ async fn an_endless_line_is_a_protocol_error_not_unbounded_memory() {
         .unwrap();
     assert_eq!(error.kind(), "protocol", "{error}");
 }
+
+#[tokio::test]
+async fn a_page_instead_of_a_stream_is_a_protocol_error() {
+    for kind in KINDS {
+        // `Reply::Status` sends `content-type: application/json`.
+        let server = testing::serve(vec![Reply::status(200, "{\"unexpected\": true}")]).await;
+        let provider = testing::provider(kind, "p", &server.base_url);
+        let error = provider
+            .stream(testing::simple_request("m"), None)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), "protocol", "{kind}: {error}");
+        assert!(error.to_string().contains("application/json"), "{error}");
+    }
+}

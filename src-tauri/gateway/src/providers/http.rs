@@ -135,6 +135,27 @@ impl Transport {
                 key,
             ));
         }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/json") || content_type.starts_with("text/html") {
+            // Not a stream: a proxy or portal answered, or the server ignored `stream: true`.
+            let text = read_capped(response, self.idle_timeout).await;
+            let details = parse_error(&text).unwrap_or_else(|| ErrorDetails::raw(&text));
+            return Err(error_body::protocol(
+                &self.provider_id,
+                scrub(
+                    &format!(
+                        "expected a server-sent event stream, got {content_type}: {}",
+                        details.message
+                    ),
+                    key,
+                ),
+            ));
+        }
         let provider = self.provider_id.clone();
         let key = key.cloned();
         let chunks = response
