@@ -14,3 +14,6 @@ pub use answer::AnswerBuilder;
 pub use context::{ContextWatcher, PersonalContext};
 pub use machine::{Effect, Input, Outcome, TurnMachine};
 pub use model_ref::{BadModelRef, ModelRef};
+
+#[cfg(test)]
+mod turn_tests;
