@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_action_log",
         sql: include_str!("migrations/0002_action_log.sql"),
     },
+    Migration {
+        name: "0003_api_tokens",
+        sql: include_str!("migrations/0003_api_tokens.sql"),
+    },
     // Append new migrations here.
 ];
 

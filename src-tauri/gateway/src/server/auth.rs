@@ -1,0 +1,118 @@
+//! Authentication: every API request carries a Hearth client token (`hearth token create`) as
+//! `Authorization: Bearer`, `x-api-key` (Anthropic SDK) or `x-goog-api-key` (Gemini SDK), so
+//! the official SDKs work unchanged. There is no way to turn this off. The matched
+//! [`Client`] is put in the request's extensions for the layers and handlers after it.
+
+use super::error::{ApiError, ApiFormat, ErrorKind};
+use super::request_log::RequestLog;
+use super::state::ServerState;
+use super::tokens::Client;
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Middleware: 401 without a valid token; otherwise the [`Client`] joins the request.
+pub async fn auth(State(state): State<ServerState>, mut request: Request, next: Next) -> Response {
+    let format = ApiFormat::detect(request.uri().path(), request.headers());
+    let Some(token) = presented_token(request.headers()) else {
+        return ApiError::new(
+            ErrorKind::Unauthenticated,
+            format,
+            "missing API token: create one with `hearth token create NAME` and send it as \
+             Authorization: Bearer, x-api-key or x-goog-api-key",
+        )
+        .into_response();
+    };
+    let client = match state.tokens.authenticate(&token).await {
+        Ok(Some(client)) => client,
+        Ok(None) => {
+            return ApiError::new(
+                ErrorKind::Unauthenticated,
+                format,
+                "invalid or revoked API token (see `hearth token list`)",
+            )
+            .into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot read API tokens");
+            return ApiError::new(ErrorKind::Internal, format, "cannot read API tokens")
+                .into_response();
+        }
+    };
+    if let Some(log) = request.extensions().get::<RequestLog>() {
+        log.set_client(&client.name);
+    }
+    request.extensions_mut().insert(client);
+    next.run(request).await
+}
+
+/// The token from the first auth header present.
+pub fn presented_token(headers: &HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        });
+    bearer
+        .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()))
+        .or_else(|| headers.get("x-goog-api-key").and_then(|v| v.to_str().ok()))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// The client of an authenticated request (extractor).
+pub struct Authenticated(pub Client);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Client>()
+            .cloned()
+            .map(Authenticated)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorKind::Unauthenticated,
+                    ApiFormat::detect(parts.uri.path(), &parts.headers),
+                    "missing API token",
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn tokens_are_read_from_each_sdk_header() {
+        for (name, value) in [
+            ("authorization", "Bearer hth_a"),
+            ("authorization", "bearer   hth_a "),
+            ("x-api-key", "hth_a"),
+            ("x-goog-api-key", "hth_a"),
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_static(value));
+            assert_eq!(
+                presented_token(&headers).as_deref(),
+                Some("hth_a"),
+                "{name}"
+            );
+        }
+        let mut basic = HeaderMap::new();
+        basic.insert("authorization", HeaderValue::from_static("Basic abc"));
+        assert_eq!(presented_token(&basic), None);
+        assert_eq!(presented_token(&HeaderMap::new()), None);
+    }
+}

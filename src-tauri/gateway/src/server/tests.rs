@@ -1,0 +1,365 @@
+//! The whole local API over a real bound listener: a real [`Gateway`] in a temp data dir, an
+//! `openai-compatible` provider pointing at the fake provider server, real HTTP clients.
+
+use super::*;
+use crate::audit::{EntryKind, LogQuery};
+use crate::paths::DataDir;
+use crate::providers::testing::{data_events, serve, FakeServer, Reply};
+use serde_json::json;
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    gateway: Gateway,
+    base: String,
+    token: String,
+    http: reqwest::Client,
+    _fake: FakeServer,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+fn compat_reply(text: &str) -> Reply {
+    let base = json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"});
+    let chunk = |delta: serde_json::Value, finish: serde_json::Value| {
+        let mut c = base.clone();
+        c["choices"] = json!([{"index": 0, "delta": delta, "finish_reason": finish}]);
+        c
+    };
+    let events = vec![
+        chunk(json!({"role": "assistant", "content": text}), json!(null)),
+        chunk(json!({}), json!("stop")),
+        {
+            let mut u = base.clone();
+            u["choices"] = json!([]);
+            u["usage"] = json!({"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7});
+            u
+        },
+    ];
+    Reply::sse(data_events(&events) + "data: [DONE]\n\n")
+}
+
+async fn harness(config_extra: &str, replies: Vec<Reply>) -> Harness {
+    let fake = serve(replies).await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::at(&dir.path().join("h"));
+    data.ensure().unwrap();
+    std::fs::write(
+        data.config_path(),
+        format!(
+            "[server]\nrate_limit_per_minute = 5\nmax_body_bytes = 4096\n{config_extra}\n\
+             [providers.loc]\nkind = \"openai-compatible\"\nbase_url = \"{}\"\nmodels = [\"m\"]\n",
+            fake.base_url
+        ),
+    )
+    .unwrap();
+    let gateway = Gateway::open(data).unwrap();
+    let state = ServerState::new(gateway.clone());
+    let token = state.tokens.create("test", &[], false).await.unwrap().token;
+    let (listener, addr) = bind("127.0.0.1:0", false).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(serve_router(listener, state, stopped));
+    Harness {
+        _dir: dir,
+        gateway,
+        base: format!("http://{addr}"),
+        token,
+        http: reqwest::Client::new(),
+        _fake: fake,
+        _stop: stop,
+    }
+}
+
+async fn serve_router(
+    listener: TcpListener,
+    state: ServerState,
+    stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    let _ = super::serve(listener, router(state), async {
+        let _ = stopped.await;
+    })
+    .await;
+}
+
+impl Harness {
+    fn post(&self, path: &str, body: serde_json::Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+    }
+
+    async fn api_entries(&self) -> Vec<crate::audit::LogEntry> {
+        // Completion is written in the background after the answer: wait for it.
+        for _ in 0..100 {
+            let entries = self
+                .gateway
+                .audit()
+                .entries(LogQuery::default())
+                .await
+                .unwrap();
+            let api: Vec<_> = entries
+                .into_iter()
+                .filter(|e| e.kind == EntryKind::ApiRequest)
+                .collect();
+            if api
+                .iter()
+                .all(|e| e.status != crate::audit::EntryStatus::Pending)
+            {
+                return api;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("API entries stayed pending");
+    }
+}
+
+#[tokio::test]
+async fn chat_completion_is_proxied_and_logged() {
+    let h = harness("", vec![compat_reply("Hello there")]).await;
+    let response = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "loc/m", "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["choices"][0]["message"]["content"], "Hello there");
+    assert_eq!(body["usage"]["prompt_tokens"], 5);
+    let entries = h.api_entries().await;
+    assert_eq!(entries.len(), 1);
+    let entry = &entries[0];
+    assert_eq!(entry.actor, crate::audit::Actor::Api("test".into()));
+    assert_eq!(entry.status, crate::audit::EntryStatus::Ok);
+    let text = serde_json::to_string(&entry).unwrap();
+    assert!(text.contains("loc/m"), "{text}");
+    assert!(text.contains("\"output_tokens\":2"), "{text}");
+}
+
+#[tokio::test]
+async fn streams_arrive_in_each_format() {
+    let h = harness(
+        "",
+        vec![compat_reply("Hi"), compat_reply("Hi"), compat_reply("Hi")],
+    )
+    .await;
+    let chat = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "loc/m", "stream": true, "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(chat.contains("\"content\":\"Hi\""), "{chat}");
+    assert!(chat.trim_end().ends_with("data: [DONE]"), "{chat}");
+    let anthropic = h
+        .http
+        .post(format!("{}/v1/messages", h.base))
+        .header("x-api-key", &h.token)
+        .json(&json!({"model": "loc/m", "max_tokens": 10, "stream": true, "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(anthropic.contains("event: message_start"), "{anthropic}");
+    assert!(anthropic.contains("event: message_stop"), "{anthropic}");
+    let responses = h
+        .post(
+            "/v1/responses",
+            json!({"model": "loc/m", "stream": true, "input": "x"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        responses.contains("event: response.completed"),
+        "{responses}"
+    );
+}
+
+#[tokio::test]
+async fn auth_failures_answer_401_in_the_callers_format() {
+    let h = harness("", vec![]).await;
+    let openai = h
+        .http
+        .post(format!("{}/v1/chat/completions", h.base))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(openai.status(), 401);
+    let body: serde_json::Value = openai.json().await.unwrap();
+    assert_eq!(body["error"]["type"], "authentication_error");
+    let anthropic = h
+        .http
+        .post(format!("{}/v1/messages", h.base))
+        .header("x-api-key", "hth_wrong")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anthropic.status(), 401);
+    let body: serde_json::Value = anthropic.json().await.unwrap();
+    assert_eq!(body["type"], "error");
+    assert_eq!(body["error"]["type"], "authentication_error");
+    // Refused requests are in the action log too.
+    let entries = h.api_entries().await;
+    assert_eq!(entries.len(), 2);
+    assert!(entries
+        .iter()
+        .all(|e| e.status == crate::audit::EntryStatus::Denied));
+}
+
+#[tokio::test]
+async fn lock_down_refuses_foreign_hosts_origins_big_bodies_and_floods() {
+    let h = harness("", (0..5).map(|_| compat_reply("ok")).collect()).await;
+    let models = format!("{}/v1/models", h.base);
+    let host = h
+        .http
+        .get(&models)
+        .bearer_auth(&h.token)
+        .header("host", "attacker.example:8765")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(host.status(), 421);
+    let origin = h
+        .http
+        .get(&models)
+        .bearer_auth(&h.token)
+        .header("origin", "https://attacker.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(origin.status(), 403);
+    let big = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "loc/m", "messages": [{"role": "user", "content": "x".repeat(5000)}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+    // The limit is 5 a minute: the 413 above did not count (it was refused before auth).
+    for _ in 0..5 {
+        let ok = h
+            .http
+            .get(&models)
+            .bearer_auth(&h.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+    }
+    let limited = h
+        .http
+        .get(&models)
+        .bearer_auth(&h.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn configured_origins_get_cors_headers() {
+    let h = harness("cors_origins = [\"http://localhost:5173\"]", vec![]).await;
+    let preflight = h
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/v1/models", h.base))
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+}
+
+#[tokio::test]
+async fn upstream_errors_keep_their_meaning() {
+    let h = harness(
+        "",
+        vec![Reply::status(
+            400,
+            r#"{"error":{"message":"bad things","type":"invalid_request_error"}}"#,
+        )],
+    )
+    .await;
+    let response = h
+        .post(
+            "/v1/messages",
+            json!({"model": "loc/m", "max_tokens": 5, "stream": true, "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["type"], "error");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("bad things"));
+}
+
+#[tokio::test]
+async fn unknown_models_are_404_and_models_are_listed() {
+    let h = harness("[server.aliases]\nfast = \"loc/m\"", vec![]).await;
+    let response = h
+        .post(
+            "/v1/chat/completions",
+            json!({"model": "nope/x", "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let listed: serde_json::Value = h
+        .http
+        .get(format!("{}/v1/models", h.base))
+        .bearer_auth(&h.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["loc/m", "fast"]);
+}
+
+#[test]
+fn non_loopback_listen_needs_allow_remote() {
+    assert!(matches!(
+        check_listen("0.0.0.0:1", false),
+        Err(ServerError::NotLoopback(_))
+    ));
+    assert!(check_listen("0.0.0.0:1", true).is_ok());
+    assert!(check_listen("127.0.0.1:1", false).is_ok());
+    assert!(check_listen("[::1]:1", false).is_ok());
+    assert!(matches!(
+        check_listen("localhost", false),
+        Err(ServerError::BadAddress(_))
+    ));
+}
