@@ -7,6 +7,8 @@ mod provider;
 mod key;
 mod log;
 mod serve;
+mod token;
+mod doctor;
 mod tool;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +33,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the gateway headless with the local API on loopback.
     Serve(serve::ServeArgs),
+    /// Local API client tokens: create, list, revoke.
+    Token(token::TokenArgs),
+    /// Check the installation for unsafe settings and explain each finding.
+    Doctor(doctor::DoctorArgs),
     /// Provider keys in the OS keychain: set, status, delete, confirm-host.
     Key(key::KeyArgs),
     /// The action log: list, follow, verify.
@@ -60,6 +66,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         None => crate::desktop::run(data_dir),
         Some(Command::Serve(args)) => serve::run(data_dir, args),
+        Some(Command::Token(args)) => token::run(data_dir, args),
+        Some(Command::Doctor(args)) => doctor::run(data_dir, args),
         Some(Command::Key(args)) => key::run(data_dir, args),
         Some(Command::Log(args)) => log::run(data_dir, args),
         Some(Command::History(args)) => history::run(data_dir, args),

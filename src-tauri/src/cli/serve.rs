@@ -1,4 +1,6 @@
-//! `hearth serve`: the gateway headless — no window, no GTK — with the local API on loopback.
+//! `hearth serve`: the gateway headless — no window, no GTK — with the local API
+//! (OpenAI- and Anthropic-compatible, token-authenticated) on loopback. A non-loopback
+//! `--listen` is refused unless `--allow-remote` is also given; auth is never off.
 
 use anyhow::Context;
 use hearth_gateway::paths::DataDir;
@@ -13,12 +15,20 @@ pub struct ServeArgs {
     /// config.toml (127.0.0.1:8765).
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Allow a non-loopback --listen address (other machines can then reach the API; tokens
+    /// are still required). Prefer an authenticated tunnel: see README, "Remote access".
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let gateway = Gateway::open(data_dir)?;
-    let _logs = logging::init(&gateway.data_dir().logs_dir(), true, gateway.keys().redactor());
+    let _logs = logging::init(
+        &gateway.data_dir().logs_dir(),
+        true,
+        gateway.keys().redactor(),
+    );
     let listen = args
         .listen
         .unwrap_or_else(|| gateway.config().server.listen.clone());
@@ -26,11 +36,16 @@ pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
         // Register the signal handlers before announcing readiness, so a signal sent right
         // after the "listening" line still shuts down cleanly.
         let shutdown = shutdown_signal()?;
-        let (listener, addr) = server::bind(&listen).await?;
+        let (listener, addr) = server::bind(&listen, args.allow_remote).await?;
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "hearth: warning: listening on {addr}, reachable from other machines (tokens are still required)"
+            );
+        }
         println!("listening on http://{addr}");
         std::io::stdout().flush().ok();
         tracing::info!(%addr, data_dir = %gateway.data_dir().root().display(), "serving");
-        server::serve(listener, server::router(), shutdown)
+        server::run(gateway, listener, shutdown)
             .await
             .context("server failed")?;
         tracing::info!("stopped");
