@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod events;
 pub mod keys;
 pub mod logging;
+pub mod mcp;
 pub mod paths;
 pub mod policy;
 pub mod providers;

@@ -63,6 +63,8 @@ pub struct Config {
     pub tools: ToolsConfig,
     /// Per-tool permissions and argument-scoped rules.
     pub permissions: PermissionsConfig,
+    /// MCP servers (`[mcp]`, `[mcp.servers.NAME]`).
+    pub mcp: crate::mcp::McpConfig,
     /// The user's calendars (`calendar.*` tools).
     pub calendar: CalendarConfig,
     /// The user's mail folders and outgoing account (`email.*` tools).
@@ -192,6 +194,7 @@ impl Config {
         }
         self.calendar.validate()?;
         self.email.validate()?;
+        self.mcp.validate()?;
         if let Some(model) = &self.general.default_model {
             if !model.contains('/') {
                 return Err(format!(
