@@ -394,12 +394,15 @@ impl Agent {
             let id = message_id.clone().unwrap_or_default();
             match &event {
                 StreamEvent::TextDelta(text) => {
+                    let text = &self.keys.redactor().scrub_string(text.clone());
                     let extends_text = matches!(answer.blocks().last(), Some(Block::Text { .. }));
                     answer.apply(event.clone());
                     if extends_text {
                         self.store.append_delta(&id, text)?;
                     } else {
-                        self.store.set_blocks(&id, answer.blocks().to_vec()).await?;
+                        self.store
+                            .set_blocks(&id, self.scrubbed(answer.blocks().to_vec()))
+                            .await?;
                         last_persist = Instant::now();
                     }
                     self.bus.publish(Event::TextDelta {
@@ -409,9 +412,12 @@ impl Agent {
                     });
                 }
                 StreamEvent::ReasoningDelta(text) => {
+                    let text = &self.keys.redactor().scrub_string(text.clone());
                     answer.apply(event.clone());
                     if last_persist.elapsed() >= PERSIST_INTERVAL {
-                        self.store.set_blocks(&id, answer.blocks().to_vec()).await?;
+                        self.store
+                            .set_blocks(&id, self.scrubbed(answer.blocks().to_vec()))
+                            .await?;
                         last_persist = Instant::now();
                     }
                     self.bus.publish(Event::ReasoningDelta {
@@ -422,18 +428,22 @@ impl Agent {
                 }
                 StreamEvent::ReasoningDone(_) => {
                     answer.apply(event.clone());
-                    self.store.set_blocks(&id, answer.blocks().to_vec()).await?;
+                    self.store
+                        .set_blocks(&id, self.scrubbed(answer.blocks().to_vec()))
+                        .await?;
                     last_persist = Instant::now();
                 }
                 StreamEvent::ToolCall { .. } => {
                     answer.apply(event.clone());
-                    self.store.set_blocks(&id, answer.blocks().to_vec()).await?;
+                    self.store
+                        .set_blocks(&id, self.scrubbed(answer.blocks().to_vec()))
+                        .await?;
                     last_persist = Instant::now();
                     if let Some(call) = answer.blocks().last() {
                         self.bus.publish(Event::ToolCall {
                             conversation_id: state.conversation_id.clone(),
                             message_id: id,
-                            call: call.clone(),
+                            call: self.scrubbed(vec![call.clone()]).remove(0),
                         });
                     }
                 }
@@ -476,7 +486,9 @@ impl Agent {
                 id
             }
         };
-        self.store.set_blocks(&id, blocks).await?;
+        self.store
+            .set_blocks(&id, self.scrubbed(blocks.clone()))
+            .await?;
         self.store
             .finish(&id, Finish::complete(usage, cost))
             .await?;
@@ -562,7 +574,9 @@ impl Agent {
             let usage = answer.usage();
             let cost =
                 usage.and_then(|u| providers::cost_usd(&model.model, &u, &options.config.prices));
-            self.store.set_blocks(id, answer.into_blocks()).await?;
+            self.store
+                .set_blocks(id, self.scrubbed(answer.into_blocks()))
+                .await?;
             self.store
                 .finish(
                     id,
@@ -685,11 +699,11 @@ impl Agent {
             self.bus.publish(Event::ToolResult {
                 conversation_id: state.conversation_id.clone(),
                 message_id: state.last_message_id.clone().unwrap_or_default(),
-                result: result.clone(),
+                result: self.scrubbed(vec![result.clone()]).remove(0),
             });
             results.push(result);
         }
-        let message = Message::new(Role::Tool, results);
+        let message = Message::new(Role::Tool, self.scrubbed(results));
         let stored = self
             .store
             .append_message(&state.conversation_id, message)
@@ -825,6 +839,26 @@ impl Agent {
                 refuse(message)
             }
         }
+    }
+}
+
+impl Agent {
+    /// `blocks` with every known secret (and key-shaped string) masked: what is stored and
+    /// shown. A model or a tool may echo a key; history never keeps it.
+    fn scrubbed(&self, mut blocks: Vec<Block>) -> Vec<Block> {
+        let redactor = self.keys.redactor();
+        for block in &mut blocks {
+            match block {
+                Block::Text { text } | Block::Reasoning { text, .. } => {
+                    *text = redactor.scrub_string(std::mem::take(text));
+                }
+                Block::ToolCall { arguments, .. } => redactor.scrub_json(arguments),
+                Block::ToolResult { content, .. } => {
+                    *content = redactor.scrub_string(std::mem::take(content));
+                }
+            }
+        }
+        blocks
     }
 }
 
