@@ -116,7 +116,10 @@ mod tests {
         let bus = EventBus::default();
         let mut rx = bus.subscribe();
         bus.publish(Event::AgentPaused { paused: true });
-        assert_eq!(rx.recv().await.unwrap(), Event::AgentPaused { paused: true });
+        assert_eq!(
+            rx.recv().await.unwrap(),
+            Event::AgentPaused { paused: true }
+        );
     }
 
     #[test]

@@ -162,7 +162,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::at(&dir.path().join("nested/hearth"));
         data.ensure().unwrap();
-        for d in [data.root().to_path_buf(), data.logs_dir(), data.context_dir()] {
+        for d in [
+            data.root().to_path_buf(),
+            data.logs_dir(),
+            data.context_dir(),
+        ] {
             let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o700, "{}", d.display());
         }

@@ -21,12 +21,12 @@ pub fn edit_config(
         }
         Err(e) => return Err(io(e)),
     };
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        ConfigError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string().trim().to_string(),
-        }
-    })?;
+    let mut doc: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                message: e.to_string().trim().to_string(),
+            })?;
     change(&mut doc)?;
     let new_text = doc.to_string();
     let config = Config::parse(&new_text, path)?;
@@ -138,6 +138,8 @@ mod tests {
         let config = remove_provider(&path, "local").unwrap();
         assert!(config.providers.is_empty());
         assert!(remove_provider(&path, "local").is_err());
-        assert!(std::fs::read_to_string(&path).unwrap().contains("# Hearth configuration."));
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("# Hearth configuration."));
     }
 }
