@@ -178,7 +178,7 @@ mod tests {
         ));
         remove_rule(&live, RuleList::Allow, &rule).unwrap();
         assert!(live.current().permissions.allow.is_empty());
-        let nothing: Rule = "calendar.*".parse().unwrap();
+        let nothing: Rule = "nosuchtool.*".parse().unwrap();
         assert!(matches!(
             add_rule(&live, Some(&registry), RuleList::Deny, &nothing),
             Err(PolicyError::RuleMatchesNoTool { .. })

@@ -5,6 +5,7 @@
 //! [`crate::policy`] module's decision, made before [`Tool::run`] is called; tools only refuse
 //! what they can never do (paths outside the roots, a disabled web fetch).
 
+pub mod calendar;
 pub mod files;
 mod registry;
 pub mod roots;
@@ -32,6 +33,11 @@ pub fn builtin_registry(live: &LiveConfig) -> ToolRegistry {
         Arc::new(files::FilesEdit::new(live.clone())),
         Arc::new(shell::ShellRun::new(live.clone())),
         Arc::new(web_fetch::WebFetch::new(live.clone())),
+        Arc::new(calendar::CalendarList::new(live.clone())),
+        Arc::new(calendar::CalendarSearch::new(live.clone())),
+        Arc::new(calendar::CalendarCreate::new(live.clone())),
+        Arc::new(calendar::CalendarUpdate::new(live.clone())),
+        Arc::new(calendar::CalendarDelete::new(live.clone())),
     ];
     for tool in tools {
         // Built-in names are distinct; a duplicate would be a programming error caught by tests.
@@ -54,6 +60,11 @@ mod tests {
         assert_eq!(
             registry.names(),
             [
+                "calendar.create_event",
+                "calendar.delete_event",
+                "calendar.list_events",
+                "calendar.search",
+                "calendar.update_event",
                 "files.edit",
                 "files.list",
                 "files.read",
