@@ -34,6 +34,9 @@ build: ui
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@# Invariant: the gateway core knows no GUI.
+	@if $(CARGO) tree -p hearth-gateway -e normal --prefix none | grep -qE '^(tauri|wry|webkit)'; then \
+		echo "hearth-gateway must not depend on tauri, wry or webkit"; exit 1; fi
 
 # Rust tests run inside a private D-Bus session with an unlocked gnome-keyring, so keychain
 # tests use the real Secret Service.

@@ -220,3 +220,40 @@ def test_sigkill_mid_stream_keeps_the_partial_answer(hearth_bin, hearth, fake):
     assert text.startswith("partial-")
     db = sqlite3.connect(hearth.data / "hearth.db")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_provider_test_makes_one_tiny_call(hearth, fake):
+    fake.queue(Reply(text="ok"))
+    result = hearth("provider", "test", "anth", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["reply"] == "ok" and report["model"] == "claude-x"
+    assert len(fake.requests) == 1
+    fake.queue(Reply(status=401, error_body=json.dumps({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}})))
+    result = hearth("provider", "test", "anth")
+    assert result.returncode != 0
+    assert "key" in result.stderr.lower()
+
+
+def test_personal_context_goes_into_the_system_prompt(hearth, fake):
+    context = hearth.data / "context"
+    context.mkdir(parents=True, exist_ok=True)
+    (context / "me.md").write_text("My name is Ada and I prefer metric units.")
+    fake.queue(Reply(text="hi Ada"))
+    result = hearth("chat", "--model", "anth/claude-x", "hello")
+    assert result.returncode == 0, result.stderr
+    system = json.dumps(fake.requests[-1]["body"].get("system"))
+    assert "prefer metric units" in system
+
+
+def test_provider_cli_validates_input(hearth):
+    result = hearth("provider", "add", "bad id", "--kind", "openai")
+    assert result.returncode != 0 and "provider id" in result.stderr
+    result = hearth("provider", "add", "x", "--kind", "nonsense")
+    assert result.returncode != 0 and "kind" in result.stderr
+    result = hearth("provider", "add", "y", "--kind", "openai-compatible")
+    assert result.returncode != 0 and "base_url" in result.stderr
+    listed = json.loads(hearth("provider", "list", "--json", check=True).stdout)
+    assert {p["id"] for p in listed} == set(PROVIDERS)
+    hearth("provider", "remove", "gem", check=True)
+    assert hearth("provider", "remove", "gem").returncode != 0
