@@ -2,7 +2,46 @@
 //! `allow-*` permission and the window's capability can grant exactly the ones the UI uses.
 
 /// Every IPC command of the app; keep in sync with `desktop::commands::handler`.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_conversations",
+    "get_conversation",
+    "create_conversation",
+    "rename_conversation",
+    "set_pinned",
+    "set_archived",
+    "delete_conversation",
+    "restore_conversation",
+    "search_history",
+    "switch_branch",
+    "send_message",
+    "stop_turn",
+    "regenerate",
+    "edit_message",
+    "list_models",
+    "list_providers",
+    "add_provider",
+    "remove_provider",
+    "test_provider",
+    "key_status",
+    "set_key",
+    "delete_key",
+    "list_tools",
+    "set_tool_decision",
+    "add_rule",
+    "remove_rule",
+    "set_paused",
+    "pending_approvals",
+    "answer_approval",
+    "action_log",
+    "get_settings",
+    "set_settings",
+    "export_history",
+    "import_history",
+    "hide_quick_ask",
+    "open_in_main",
+    "open_external",
+];
 
 fn main() {
     tauri_build::try_build(

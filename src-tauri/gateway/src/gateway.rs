@@ -351,6 +351,25 @@ impl Gateway {
         turns.keys().cloned().collect()
     }
 
+    /// The id of the conversation `message_id` belongs to (the desktop's `switch_branch`).
+    pub async fn conversation_of_message(&self, message_id: &str) -> Result<String, GatewayError> {
+        let id = message_id.to_owned();
+        let found = self
+            .store()
+            .read(move |conn| {
+                use rusqlite::OptionalExtension;
+                Ok(conn
+                    .query_row(
+                        "SELECT conversation_id FROM messages WHERE id = ?1",
+                        [&id],
+                        |row| row.get::<_, String>(0),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        found.ok_or_else(|| StoreError::MessageNotFound(message_id.to_owned()).into())
+    }
+
     /// Makes `message_id` the tip of its conversation's shown branch; returns the conversation.
     async fn point_leaf_at(&self, message_id: &str) -> Result<String, GatewayError> {
         let id = message_id.to_owned();

@@ -1,12 +1,29 @@
-//! The desktop shell (Tauri v2): windows, IPC commands, events. Thin: all behaviour lives in
-//! `hearth-gateway`.
+//! The desktop shell (Tauri v2): windows, tray, IPC commands, events. Thin: all behaviour lives
+//! in `hearth-gateway`.
+//!
+//! - [`commands`] — every IPC command (`ui/IPC.md`), registered in one place;
+//! - [`events`] — bus → webview forwarding (`hearth://event`), tray refresh, notifications;
+//! - [`tray`] — the tray / menu-bar assistant;
+//! - [`windows`] — the main and quick-ask windows;
+//! - [`error`] — [`error::IpcError`], what every command rejects with.
 
-mod commands;
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod tray;
+pub mod windows;
+
+#[cfg(test)]
+mod bindings;
 
 use hearth_gateway::paths::DataDir;
 use hearth_gateway::{logging, Gateway};
 use std::process::ExitCode;
-use tauri::Manager;
+use tauri::{Manager, WindowEvent};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
+
+/// The global shortcut that toggles the quick-ask window.
+pub const QUICK_ASK_SHORTCUT: &str = "CmdOrCtrl+Shift+Space";
 
 /// Typed Tauri state: the gateway every command talks to.
 pub struct AppState {
@@ -16,22 +33,93 @@ pub struct AppState {
 
 /// Opens the desktop app and runs until it quits.
 pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
-    let gateway = Gateway::open(data_dir)?;
-    let _logs = logging::init(&gateway.data_dir().logs_dir(), false, gateway.keys().redactor());
+    // The gateway starts background tasks: open it inside Tauri's runtime (and leave the
+    // runtime's context before the event loop starts, which may block on it).
+    let runtime = tauri::async_runtime::handle();
+    let gateway = {
+        let _context = runtime.inner().enter();
+        Gateway::open(data_dir)?
+    };
+    let _logs = logging::init(
+        &gateway.data_dir().logs_dir(),
+        false,
+        gateway.keys().redactor(),
+    );
     tracing::info!(data_dir = %gateway.data_dir().root().display(), "desktop app starting");
-    tauri::Builder::default()
+    let preload = gateway.clone();
+    tauri::async_runtime::spawn(async move {
+        // Teach the redactor every configured key before anything reaches the window.
+        for (provider, error) in preload.keys().preload(&preload.config()).await {
+            tracing::warn!(%provider, %error, "a provider key could not be read");
+        }
+    });
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            windows::show_main(app);
         }))
         .plugin(tauri_plugin_shell::init())
         .plugin(tauri_plugin_store::Builder::default().build())
-        .manage(AppState { gateway })
+        .plugin(tauri_plugin_notification::init())
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_denylist(&[windows::QUICK_ASK])
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| {
+                    if event.state == ShortcutState::Pressed {
+                        if let Err(error) = windows::toggle_quick_ask(app) {
+                            tracing::warn!(%error, "cannot toggle the quick-ask window");
+                        }
+                    }
+                })
+                .build(),
+        )
+        .manage(AppState {
+            gateway: gateway.clone(),
+        })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!())
-        .map_err(|e| anyhow::anyhow!("the desktop app failed: {e}"))?;
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let tray = match tray::Tray::build(&handle) {
+                Ok(tray) => Some(tray),
+                Err(error) => {
+                    tracing::warn!(%error, "no tray icon");
+                    None
+                }
+            };
+            tauri::async_runtime::spawn(events::forward(handle.clone(), gateway.clone(), tray));
+            if let Err(error) = windows::quick_ask(&handle) {
+                tracing::warn!(%error, "cannot create the quick-ask window");
+            }
+            if let Err(error) = handle.global_shortcut().register(QUICK_ASK_SHORTCUT) {
+                tracing::warn!(%error, shortcut = QUICK_ASK_SHORTCUT, "global shortcut not registered");
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                match window.label() {
+                    windows::QUICK_ASK => {
+                        api.prevent_close();
+                        let _ = window.hide();
+                    }
+                    windows::MAIN => {
+                        let state = window.state::<AppState>();
+                        if state.gateway.config().general.close_to_tray {
+                            api.prevent_close();
+                            let _ = window.hide();
+                        } else {
+                            window.app_handle().exit(0);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        })
+        .build(tauri::generate_context!())
+        .map_err(|e| anyhow::anyhow!("the desktop app failed to start: {e}"))?;
+    app.run(|_, _| {});
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,8 @@
 import type * as T from "./types";
 import { transport } from "./transport";
 
-function call<R>(command: string, args?: Record<string, unknown>): Promise<R> {
+/** Calls a command the core registers (`CommandName` is generated from the Rust handler list). */
+function call<R>(command: T.CommandName, args?: Record<string, unknown>): Promise<R> {
   return transport().invoke<R>(command, args);
 }
 

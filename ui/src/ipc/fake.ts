@@ -275,7 +275,7 @@ export class FakeBackend {
   }
 
   defaultModel(): T.ModelRef {
-    const p = this.providers[0] ?? fail("no_provider", "Add a provider in Settings → Providers first.");
+    const p = this.providers[0] ?? fail("no_model", "Add a provider in Settings → Providers first.");
     return { provider: p.id, model: p.models[0] ?? "default" };
   }
 
@@ -286,7 +286,7 @@ export class FakeBackend {
   }
 
   send(conversationId: string | null, text: string, model: T.ModelRef | null): T.TurnHandle {
-    if (!text.trim()) fail("empty_message", "Type a message first.");
+    if (!text.trim()) fail("invalid_input", "Type a message first.");
     const ref = model ?? this.defaultModel();
     let c: T.Conversation;
     if (conversationId) {
@@ -542,10 +542,10 @@ export class FakeBackend {
 
   addProvider(spec: T.ProviderSpec): T.ProviderInfo {
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(spec.id ?? "")) {
-      fail("invalid_id", "Use lower-case letters, digits, - or _ for the provider id.");
+      fail("invalid_input", "Use lower-case letters, digits, - or _ for the provider id.");
     }
     if (spec.kind === "openai-compatible" && !spec.base_url) {
-      fail("invalid_base_url", "An OpenAI-compatible provider needs a base URL, e.g. http://127.0.0.1:11434/v1.");
+      fail("invalid_input", "An OpenAI-compatible provider needs a base URL, e.g. http://127.0.0.1:11434/v1.");
     }
     const info: T.ProviderInfo = { id: spec.id, kind: spec.kind, base_url: spec.base_url ?? null, models: spec.models.filter(Boolean) };
     const at = this.providers.findIndex((p) => p.id === spec.id);

@@ -67,7 +67,7 @@ export function dispatch(fake: FakeBackend, command: string, a: Record<string, u
       return fake.providers.map((p) => fake.keyStatus(p.id));
     case "set_key": {
       const key = s("key").trim();
-      if (key.length < 8) fail("invalid_key", "That key looks too short. Paste the whole key.");
+      if (key.length < 8) fail("invalid_input", "That key looks too short. Paste the whole key.");
       fake.keys.set(s("provider_id"), key.slice(-4));
       fake.logDone({ kind: "config_change", actor: "user", summary: `key for ${s("provider_id")} set via ui`, detail: { setting: `keys.${s("provider_id")}`, via: "ui", provider: s("provider_id") } });
       return fake.keyStatus(s("provider_id"));
@@ -86,7 +86,7 @@ export function dispatch(fake: FakeBackend, command: string, a: Record<string, u
     case "add_rule": {
       const rule = s("rule").trim();
       if (!/^[\w.-]+(\(.+\))?$/.test(rule)) {
-        fail("invalid_rule", `“${rule}” is not a rule. Write it like shell.run(git status*).`);
+        fail("invalid_input", `“${rule}” is not a rule. Write it like shell.run(git status*).`);
       }
       if (!fake.rules.some((r) => r.rule === rule && r.effect === a.effect)) {
         fake.rules.push({ rule, effect: a.effect as T.RuleEffect });
@@ -126,7 +126,7 @@ export function dispatch(fake: FakeBackend, command: string, a: Record<string, u
         conversations: a.id ? 1 : fake.conversations.size,
       } satisfies T.ExportResult;
     case "import_history":
-      if (!s("path")) fail("invalid_path", "Choose a file to import.");
+      if (!s("path")) fail("invalid_input", "Choose a file to import.");
       return { imported: [], skipped_existing: [] } satisfies T.ImportReport;
     case "hide_quick_ask":
       return null;
@@ -139,6 +139,6 @@ export function dispatch(fake: FakeBackend, command: string, a: Record<string, u
       }
       return null;
     default:
-      throw new FakeError("unknown_command", `The fake backend has no command ${command}.`).toJSON();
+      throw new FakeError("internal", `The fake backend has no command ${command}.`).toJSON();
   }
 }

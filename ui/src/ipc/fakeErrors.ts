@@ -4,7 +4,7 @@ import type * as T from "./types";
 /** An error with a kind, serialised like an IpcError. */
 export class FakeError extends Error {
   constructor(
-    public kind: string,
+    public kind: T.ErrorKind,
     message: string,
   ) {
     super(message);
@@ -15,6 +15,6 @@ export class FakeError extends Error {
 }
 
 /** Rejects the current command with an IpcError. */
-export function fail(kind: string, message: string): never {
+export function fail(kind: T.ErrorKind, message: string): never {
   throw { kind, message } satisfies T.IpcError;
 }

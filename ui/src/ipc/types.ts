@@ -12,8 +12,27 @@
 //   src-tauri/gateway/src/keys/key_store.rs (KeyStatus), policy/overview.rs (ToolInfo, ToolRule)
 // Types marked "UI contract" have no Rust type yet: the Rust side must serialise exactly these shapes.
 //
-// When tauri-specta generates bindings, replace this file by a re-export of the generated one:
-// nothing else in the UI declares a wire type.
+// The desktop's own IPC types are GENERATED from Rust (ts-rs) into ./bindings.ts and re-exported
+// here; the gateway's types below are still mirrored by hand (sources named above).
+
+export type {
+  AppInfo,
+  Appearance,
+  CommandName,
+  ContextFile,
+  ErrorKind,
+  ExportFormat,
+  ExportResult,
+  IpcError,
+  LocalApi,
+  ModelInfo,
+  OpenConversation,
+  ProviderInfo,
+  ProviderTestResult,
+  Settings,
+  SettingsPatch,
+  TurnHandle,
+} from "./bindings";
 
 /** Milliseconds since the Unix epoch, UTC. */
 export type Timestamp = number;
@@ -98,18 +117,6 @@ export interface Conversation {
 // ---------------------------------------------------------------------------------------------
 // Command payloads (UI contract)
 
-/** `app_info` result. */
-export interface AppInfo {
-  version: string;
-  data_dir: string;
-}
-
-/** Error shape every command rejects with. `kind` is a stable machine name (snake_case). */
-export interface IpcError {
-  kind: string;
-  message: string;
-}
-
 /** Which conversations a list shows (store::ListScope). */
 export type ListScope = "active" | "archived" | "all" | "trash";
 
@@ -166,37 +173,14 @@ export interface SearchHit {
   score: number;
 }
 
-/** A model to pick: `provider` is the configured provider id. */
-export interface ModelInfo {
-  provider: string;
-  model: string;
-  label: string;
-}
-
 /** How the UI names a model in `send_message` / `regenerate` (agent::ModelRef). */
 export interface ModelRef {
   provider: string;
   model: string;
 }
 
-/** `send_message` / `regenerate` / `edit_message` result. */
-export interface TurnHandle {
-  conversation_id: string;
-  message_id: string;
-}
-
 /** Provider wire formats. */
 export type ProviderKind = "anthropic" | "openai" | "gemini" | "openai-compatible";
-
-/** One configured provider (`list_providers`). */
-export interface ProviderInfo {
-  id: string;
-  kind: ProviderKind;
-  base_url: string | null;
-  models: string[];
-  /** The key comes from this environment variable instead of the keychain. */
-  key_env?: string | null;
-}
 
 /** `add_provider` arguments (also used to edit: same id replaces). */
 export interface ProviderSpec {
@@ -204,13 +188,6 @@ export interface ProviderSpec {
   kind: ProviderKind;
   base_url?: string;
   models: string[];
-}
-
-/** `test_provider` result. `message` is redacted and meant for people. */
-export interface ProviderTestResult {
-  ok: boolean;
-  message: string;
-  latency_ms: number | null;
 }
 
 /** One entry of `key_status` (keys::KeyStatus). The key itself never crosses to the webview. */
@@ -367,49 +344,6 @@ export interface LogQuery {
   provider?: string;
 }
 
-/** Appearance preference. */
-export type Appearance = "system" | "light" | "dark";
-
-/** `get_settings` result. */
-export interface Settings {
-  /** Folders the files and shell tools may touch. */
-  roots: string[];
-  /** The personal context folder (every *.md is loaded). */
-  context_folder: string;
-  /** Size budget of the personal context, in bytes. */
-  context_budget_bytes: number;
-  /** Files currently loaded from the context folder, with sizes. */
-  context_files: { path: string; bytes: number }[];
-  appearance: Appearance;
-  /** Keep running in the tray when the main window closes. */
-  close_to_tray: boolean;
-  /** The "pause agent" switch. */
-  paused: boolean;
-  /** Read-only: the local API. */
-  local_api: { enabled: boolean; address: string };
-  /** Read-only: where data lives. */
-  data_dir: string;
-}
-
-/** `set_settings` patch: only the fields present change. Returns the new Settings. */
-export interface SettingsPatch {
-  roots?: string[];
-  context_folder?: string;
-  context_budget_bytes?: number;
-  appearance?: Appearance;
-  close_to_tray?: boolean;
-  local_api_enabled?: boolean;
-}
-
-/** Export formats. */
-export type ExportFormat = "json" | "markdown";
-
-/** `export_history` result. */
-export interface ExportResult {
-  path: string;
-  conversations: number;
-}
-
 /** `import_history` result (store::ImportReport). */
 export interface ImportReport {
   imported: string[];
@@ -444,7 +378,3 @@ export type Event =
 /** The type tag of an event. */
 export type EventType = Event["type"];
 
-/** Payload of `hearth://open-conversation` (sent by the core after `open_in_main`). */
-export interface OpenConversation {
-  conversation_id: string;
-}

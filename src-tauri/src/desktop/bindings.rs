@@ -1,0 +1,93 @@
+//! Typed IPC: the TypeScript declarations of the desktop's IPC types, generated from the Rust
+//! types with `ts-rs` into `ui/src/ipc/bindings.ts`, plus the list of command names. The test
+//! fails when the committed file differs from what the Rust types produce (drift check);
+//! regenerate with `UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`.
+
+use super::commands::{self, chat, history_io, providers, settings, windows};
+use super::error;
+use std::path::PathBuf;
+use ts_rs::{Config, TS};
+
+/// Where the generated file lives (committed).
+fn bindings_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts")
+}
+
+fn decl<T: TS>(cfg: &Config, doc: &str) -> String {
+    format!("/** {doc} */\nexport {}\n", T::decl(cfg))
+}
+
+/// The whole generated file.
+pub fn generate() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// GENERATED from the Rust types in src-tauri/src/desktop by ts-rs — do not edit.\n\
+         // Regenerate: UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings\n\
+         // (`cargo test -p hearth --bin hearth bindings` fails when this file is stale.)\n\
+         import type { ProviderKind } from \"./types\";\n\n",
+    );
+    let parts = [
+        decl::<error::ErrorKind>(&cfg, "The stable categories of IpcError.kind."),
+        decl::<error::IpcError>(
+            &cfg,
+            "What every command rejects with (message already redacted).",
+        ),
+        decl::<windows::AppInfo>(&cfg, "`app_info` result."),
+        decl::<windows::OpenConversation>(&cfg, "Payload of `hearth://open-conversation`."),
+        decl::<chat::ModelInfo>(
+            &cfg,
+            "A model to pick (`list_models`); the first is the default.",
+        ),
+        decl::<chat::TurnHandle>(
+            &cfg,
+            "`send_message` / `regenerate` / `edit_message` result.",
+        ),
+        decl::<providers::ProviderInfo>(&cfg, "One configured provider (`list_providers`)."),
+        decl::<providers::ProviderTestResult>(&cfg, "`test_provider` result."),
+        decl::<settings::Appearance>(&cfg, "Appearance preference."),
+        decl::<settings::ContextFile>(&cfg, "A file loaded from the personal context folder."),
+        decl::<settings::LocalApi>(&cfg, "The local API (read-only)."),
+        decl::<settings::Settings>(&cfg, "`get_settings` / `set_settings` result."),
+        decl::<settings::SettingsPatch>(
+            &cfg,
+            "`set_settings` patch: only the fields present change.",
+        ),
+        decl::<history_io::ExportFormat>(&cfg, "Export formats."),
+        decl::<history_io::ExportResult>(&cfg, "`export_history` result."),
+    ];
+    for part in parts {
+        out.push_str(&part);
+        out.push('\n');
+    }
+    out.push_str(
+        "/** Every command the core registers (ui/IPC.md). */\nexport const COMMAND_NAMES = [\n",
+    );
+    for name in commands::COMMAND_NAMES {
+        out.push_str(&format!("  \"{name}\",\n"));
+    }
+    out.push_str("] as const;\n\n/** A command name. */\nexport type CommandName = (typeof COMMAND_NAMES)[number];\n");
+    out.push_str(&format!(
+        "\n/** The channel every core event arrives on. */\nexport const EVENT_CHANNEL = \"{}\";\n\
+         /** The channel the core asks the main window to show a conversation on. */\n\
+         export const OPEN_CONVERSATION_CHANNEL = \"{}\";\n",
+        super::events::EVENT_CHANNEL,
+        commands::windows::OPEN_CONVERSATION_CHANNEL,
+    ));
+    out
+}
+
+#[test]
+fn bindings_are_up_to_date() {
+    let generated = generate();
+    let path = bindings_path();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is stale: run `UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`",
+        path.display()
+    );
+}
