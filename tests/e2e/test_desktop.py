@@ -1,0 +1,201 @@
+"""The real desktop app end to end over WebDriver (tauri-driver + WebKitWebDriver under Xvfb),
+against the local fake provider server: a message streams, a turn stops, an edit makes a branch,
+a permission toggle changes config.toml, and an approved tool call shows its result and its
+action-log entry. Screenshots go to target/screenshots/desktop-*.png."""
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import screenshot
+from fake_providers import FakeProviders, Reply
+
+MODEL = "llama-x"
+
+
+@pytest.fixture
+def fake():
+    with FakeProviders() as server:
+        yield server
+
+
+@pytest.fixture
+def hearth_home(hearth_bin, tmp_path, fake) -> Path:
+    """A data dir prepared before the app starts: one provider at the fake server, one root."""
+    data = tmp_path / "hearth-data"
+    subprocess.run(
+        [str(hearth_bin), "--data-dir", str(data), "provider", "add", "loc",
+         "--kind", "openai-compatible", "--base-url", fake.base + "/compat", "--model", MODEL],
+        check=True, capture_output=True, timeout=60,
+    )
+    root = tmp_path / "notes"
+    root.mkdir()
+    config = data / "config.toml"
+    text = re.sub(r"(?m)^roots = \[\]", f'roots = ["{root}"]', config.read_text())
+    config.write_text(text)
+    return data
+
+
+@pytest.fixture
+def isolated_env(isolated_env, hearth_home):
+    """The conftest environment plus HEARTH_HOME, which the app (started by the `app` fixture
+    through tauri-driver) inherits."""
+    env = dict(isolated_env)
+    env["HEARTH_HOME"] = str(hearth_home)
+    return env
+
+
+def by_testid(testid: str) -> str:
+    return f'[data-testid="{testid}"]'
+
+
+def wait_until(condition, timeout=30.0, what="condition", driver=None):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = condition()
+            if last:
+                return last
+        except Exception as error:  # the page may be re-rendering
+            last = error
+        time.sleep(0.15)
+    page = driver.page_source[:3000] if driver is not None else ""
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r}) {page}")
+
+
+def find(driver, testid: str, timeout=30.0):
+    return wait_until(
+        lambda: (driver.find_elements(By.CSS_SELECTOR, by_testid(testid)) or [None])[-1],
+        timeout, f"[data-testid={testid}]", driver,
+    )
+
+
+def js_click(driver, element):
+    driver.execute_script("arguments[0].click()", element)
+
+
+def send(driver, text: str):
+    composer = find(driver, "composer")
+    composer.click()
+    composer.send_keys(text)
+    composer.send_keys(Keys.ENTER)
+
+
+def assistant_messages(driver):
+    return driver.find_elements(By.CSS_SELECTOR, by_testid("message-assistant"))
+
+
+def last_status(driver) -> str:
+    """data-status of the last assistant message's `.msg` container."""
+    return driver.execute_script(
+        "const m = [...document.querySelectorAll('[data-testid=message-assistant]')].pop();"
+        "const c = m && m.closest('[data-status]'); return c ? c.dataset.status : null;"
+    )
+
+
+def wait_ready(driver):
+    find(driver, "composer", timeout=60)
+    wait_until(lambda: driver.find_elements(By.CSS_SELECTOR, "#app-version"), 30, "app version")
+
+
+def test_a_message_streams_and_a_turn_stops(app, fake):
+    wait_ready(app)
+    fake.queue(Reply(text="Streaming answer number one, word by word.", chunks=8, chunk_delay=0.15))
+    send(app, "Say something")
+    wait_until(lambda: app.find_elements(By.CSS_SELECTOR, by_testid("message-user")), 20, "user message", app)
+    # While it streams the answer grows and the message is busy.
+    first = wait_until(
+        lambda: [m for m in assistant_messages(app) if m.text.strip()], 20, "streamed text", app
+    )[-1]
+    partial = first.text
+    screenshot(app, "desktop-streaming")
+    wait_until(lambda: last_status(app) == "complete", 30, "complete", app)
+    done = assistant_messages(app)[-1].text
+    assert "word by word" in done
+    assert len(done) >= len(partial)
+
+    # A slow answer is stopped half-way: the partial text stays, marked cancelled.
+    fake.queue(Reply(text=" ".join(f"w{i}" for i in range(200)), chunks=100, chunk_delay=0.2))
+    send(app, "Write a long one")
+    wait_until(lambda: len(assistant_messages(app)) == 2 and "w1" in assistant_messages(app)[-1].text,
+               30, "second answer streaming", app)
+    js_click(app, find(app, "stop"))
+    wait_until(lambda: last_status(app) == "cancelled", 20, "cancelled", app)
+    kept = assistant_messages(app)[-1].text
+    assert "w1" in kept and "w199" not in kept
+    screenshot(app, "desktop-stopped")
+
+
+def test_edit_makes_a_branch_with_a_switcher(app, fake):
+    wait_ready(app)
+    fake.queue(Reply(text="First answer."))
+    send(app, "Original question")
+    wait_until(lambda: last_status(app) == "complete", 30, "first answer", app)
+    fake.queue(Reply(text="Answer to the edit."))
+    js_click(app, find(app, "edit-message"))
+    box = find(app, "edit-input")
+    box.clear()
+    box.send_keys("Edited question")
+    js_click(app, find(app, "edit-save"))
+    wait_until(lambda: "Answer to the edit." in assistant_messages(app)[-1].text, 30, "edited answer", app)
+    position = wait_until(
+        lambda: [p for p in app.find_elements(By.CSS_SELECTOR, by_testid("branch-position"))
+                 if p.text.strip() == "2/2"], 30, "branch position 2/2", app)
+    assert position
+    assert "Edited question" in app.find_elements(By.CSS_SELECTOR, by_testid("message-user"))[-1].text
+    screenshot(app, "desktop-branch")
+    js_click(app, find(app, "branch-prev"))
+    wait_until(lambda: "Original question" in app.find_elements(By.CSS_SELECTOR, by_testid("message-user"))[-1].text,
+               20, "first branch shown", app)
+    wait_until(lambda: "First answer." in assistant_messages(app)[-1].text, 20, "first answer shown", app)
+    assert find(app, "branch-position").text.strip() == "1/2"
+
+
+def test_a_permission_toggle_changes_config(app, hearth_home):
+    wait_ready(app)
+    js_click(app, find(app, "tab-permissions"))
+    toggle = find(app, "perm-files.write-allow")
+    js_click(app, toggle)
+    config = hearth_home / "config.toml"
+    wait_until(lambda: re.search(r'(?m)^"?files\.write"?\s*=\s*"allow"', config.read_text()),
+               20, "files.write = allow in config.toml", app)
+    wait_until(lambda: find(app, "perm-files.write-allow").get_attribute("aria-checked") == "true",
+               10, "toggle checked", app)
+    screenshot(app, "desktop-permissions")
+    js_click(app, find(app, "perm-files.write-deny"))
+    wait_until(lambda: re.search(r'(?m)^"?files\.write"?\s*=\s*"deny"', config.read_text()),
+               20, "files.write = deny in config.toml", app)
+
+
+def test_an_approved_tool_call_runs_and_is_logged(app, fake, hearth_home, tmp_path):
+    wait_ready(app)
+    target = tmp_path / "notes" / "approved.txt"
+    fake.queue(
+        Reply(text="I'll write it.", tool_call=("files__write", {"path": str(target), "content": "hello"})),
+        Reply(text="Written as asked."),
+    )
+    send(app, "Write hello to approved.txt")
+    approve = find(app, "approve-once", timeout=30)
+    screenshot(app, "desktop-approval")
+    assert not target.exists()
+    js_click(app, approve)
+    wait_until(lambda: target.exists() and target.read_text() == "hello", 20, "file written", app)
+    wait_until(lambda: any(c.get_attribute("data-state") == "done"
+                           for c in app.find_elements(By.CSS_SELECTOR, by_testid("tool-card"))),
+               20, "tool card done", app)
+    wait_until(lambda: "Written as asked." in assistant_messages(app)[-1].text, 30, "final answer", app)
+    js_click(app, find(app, "tab-activity"))
+    entry = wait_until(
+        lambda: [e for e in app.find_elements(By.CSS_SELECTOR, by_testid("activity-entry"))
+                 if e.get_attribute("data-kind") == "tool_call" and e.get_attribute("data-status") == "ok"],
+        20, "tool_call entry ok", app)
+    assert entry
+    assert any(e.get_attribute("data-kind") == "approval"
+               for e in app.find_elements(By.CSS_SELECTOR, by_testid("activity-entry")))
+    screenshot(app, "desktop-activity")
