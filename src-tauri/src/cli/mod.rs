@@ -6,6 +6,7 @@ mod history;
 mod provider;
 mod key;
 mod log;
+mod mcp;
 mod serve;
 mod token;
 mod doctor;
@@ -49,6 +50,8 @@ pub enum Command {
     Provider(provider::ProviderArgs),
     /// Tools and their permissions: list, set, rule add/remove, pause, resume.
     Tool(tool::ToolArgs),
+    /// MCP servers as tool sources: list, add, remove, enable, disable, import, tools.
+    Mcp(mcp::McpArgs),
 }
 
 /// Parses the command line and runs it; errors become one clear line on stderr.
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Some(Command::Chat(args)) => chat::run(data_dir, args),
         Some(Command::Provider(args)) => provider::run(data_dir, args),
         Some(Command::Tool(args)) => tool::run(data_dir, args),
+        Some(Command::Mcp(args)) => mcp::run(data_dir, args),
     };
     match result {
         Ok(code) => code,

@@ -6,17 +6,18 @@ use super::config::{McpServerConfig, TransportKind};
 use super::{McpError, McpSecrets};
 use crate::tools::roots::expand_tilde;
 use crate::tools::shell::env::stripped_env;
-use process_wrap::tokio::{CommandWrap, KillOnDrop, ProcessGroup};
+use process_wrap::tokio::{ChildWrapper, CommandWrap, KillOnDrop, ProcessGroup};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use std::collections::{HashMap, VecDeque};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 /// How many stderr lines are kept to explain a failure.
 const STDERR_TAIL_LINES: usize = 20;
@@ -55,39 +56,86 @@ impl ClientHandler for Handler {
     }
 }
 
-/// The last lines a child wrote to stderr. Cheap to clone.
+/// What a child wrote besides JSON-RPC: its last stderr lines and the non-JSON lines on stdout.
+/// Cheap to clone.
 #[derive(Debug, Clone, Default)]
-pub struct StderrTail(Arc<Mutex<VecDeque<String>>>);
+pub struct ServerOutput(Arc<Mutex<OutputInner>>);
 
-impl StderrTail {
-    fn push(&self, line: String) {
-        let mut lines = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if lines.len() == STDERR_TAIL_LINES {
-            lines.pop_front();
-        }
-        lines.push_back(line);
+#[derive(Debug, Default)]
+struct OutputInner {
+    stderr: VecDeque<String>,
+    noise_lines: usize,
+    first_noise: Option<String>,
+}
+
+impl ServerOutput {
+    fn lock(&self) -> std::sync::MutexGuard<'_, OutputInner> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The last non-empty line, if any.
-    pub fn last(&self) -> Option<String> {
-        let lines = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        lines.iter().rev().find(|l| !l.trim().is_empty()).cloned()
+    fn push_stderr(&self, line: String) {
+        let mut inner = self.lock();
+        if inner.stderr.len() == STDERR_TAIL_LINES {
+            inner.stderr.pop_front();
+        }
+        inner.stderr.push_back(line);
+    }
+
+    fn push_noise(&self, line: String) {
+        let mut inner = self.lock();
+        inner.noise_lines += 1;
+        inner.first_noise.get_or_insert(line);
+    }
+
+    /// The last non-empty stderr line, if any.
+    pub fn last_stderr(&self) -> Option<String> {
+        let inner = self.lock();
+        inner
+            .stderr
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .cloned()
+    }
+
+    /// How many non-JSON lines the server wrote on stdout, and the first of them.
+    pub fn noise(&self) -> Option<(usize, String)> {
+        let inner = self.lock();
+        inner
+            .first_noise
+            .clone()
+            .map(|first| (inner.noise_lines, first))
+    }
+
+    /// `reason` with what the server wrote that explains it.
+    pub fn explain(&self, reason: &str) -> String {
+        let mut text = reason.to_string();
+        if let Some((count, first)) = self.noise() {
+            text.push_str(&format!(
+                "; it wrote {count} line(s) on stdout that are not JSON-RPC (first: {first:?})"
+            ));
+        }
+        if let Some(line) = self.last_stderr() {
+            text.push_str(&format!(" (stderr: {line})"));
+        }
+        text
     }
 
     /// Forgets what was kept (before a restart).
     pub fn clear(&self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        *self.lock() = OutputInner::default();
     }
 }
 
-/// Starts server `name` and completes the MCP handshake. The caller bounds the time.
+/// Starts server `name` and completes the MCP handshake. The caller bounds the time. For a
+/// child process, the returned guard ends it when dropped (keep it as long as the connection).
 pub async fn connect(
     name: &str,
     server: &McpServerConfig,
     secrets: &McpSecrets,
     handler: Handler,
-    stderr: StderrTail,
-) -> Result<Connection, McpError> {
+    output: ServerOutput,
+) -> Result<(Connection, Option<DropGuard>), McpError> {
     let secret_values = secrets.get_all(name, server.secret_names()).await?;
     match server.transport() {
         TransportKind::Stdio => {
@@ -106,31 +154,48 @@ pub async fn connect(
             if let Some(cwd) = &server.cwd {
                 cmd.current_dir(expand_tilde(cwd));
             }
+            cmd.stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
             let mut wrapped = CommandWrap::from(cmd);
             wrapped.wrap(ProcessGroup::leader()).wrap(KillOnDrop);
-            let (transport, child_stderr) = TokioChildProcess::builder(wrapped)
-                .stderr(Stdio::piped())
-                .spawn()
-                .map_err(|source| McpError::Spawn {
+            let mut child = wrapped.spawn().map_err(|source| McpError::Spawn {
+                command: server.target(),
+                source,
+            })?;
+            let (Some(stdin), Some(stdout), Some(stderr_pipe)) = (
+                child.stdin().take(),
+                child.stdout().take(),
+                child.stderr().take(),
+            ) else {
+                return Err(McpError::Spawn {
                     command: server.target(),
-                    source,
-                })?;
-            if let Some(child_stderr) = child_stderr {
-                let server_name = name.to_string();
-                let redactor = secrets.redactor().clone();
-                tokio::spawn(async move {
-                    let mut lines = BufReader::new(child_stderr).lines();
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        let line = redactor.scrub_string(line);
-                        tracing::info!(target: "hearth::mcp", server = %server_name, "stderr: {line}");
-                        stderr.push(line);
-                    }
+                    source: std::io::Error::other("the child's pipes are missing"),
                 });
-            }
-            handler
-                .serve(transport)
-                .await
-                .map_err(|e| McpError::Initialize(secrets.redactor().scrub_string(e.to_string())))
+            };
+            let redactor = secrets.redactor().clone();
+            tokio::spawn(read_stderr(
+                name.to_string(),
+                stderr_pipe,
+                output.clone(),
+                redactor,
+            ));
+            // JSON lines go on to rmcp; anything else is logged and counted, so a server that
+            // prints junk on stdout gets a clear status instead of a silent hang.
+            let (reader, writer) = tokio::io::duplex(64 * 1024);
+            let guard = CancellationToken::new();
+            tokio::spawn(pump_stdout(
+                name.to_string(),
+                child,
+                stdout,
+                writer,
+                output,
+                guard.clone(),
+            ));
+            let connection = handler.serve((reader, stdin)).await.map_err(|e| {
+                McpError::Initialize(secrets.redactor().scrub_string(e.to_string()))
+            })?;
+            Ok((connection, Some(guard.drop_guard())))
         }
         TransportKind::Http => {
             let url = server.url.clone().unwrap_or_default();
@@ -148,12 +213,69 @@ pub async fn connect(
             install_crypto_provider();
             let config = StreamableHttpClientTransportConfig::with_uri(url).custom_headers(headers);
             let transport = StreamableHttpClientTransport::from_config(config);
-            handler
-                .serve(transport)
-                .await
-                .map_err(|e| McpError::Initialize(secrets.redactor().scrub_string(e.to_string())))
+            let connection = handler.serve(transport).await.map_err(|e| {
+                McpError::Initialize(secrets.redactor().scrub_string(e.to_string()))
+            })?;
+            Ok((connection, None))
         }
     }
+}
+
+/// Logs each stderr line of server `name` and keeps the last ones.
+async fn read_stderr(
+    name: String,
+    pipe: tokio::process::ChildStderr,
+    output: ServerOutput,
+    redactor: crate::keys::Redactor,
+) {
+    let mut lines = BufReader::new(pipe).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let line = redactor.scrub_string(line);
+        tracing::info!(target: "hearth::mcp", server = %name, "stderr: {line}");
+        output.push_stderr(line);
+    }
+}
+
+/// Copies JSON lines from the child's stdout to rmcp and sets the rest aside. Owns the child:
+/// it ends (and the child with it, process group and all) when stdout closes or `stop` fires.
+async fn pump_stdout(
+    name: String,
+    child: Box<dyn ChildWrapper>,
+    stdout: tokio::process::ChildStdout,
+    mut to_rmcp: tokio::io::DuplexStream,
+    output: ServerOutput,
+    stop: CancellationToken,
+) {
+    let mut reader = BufReader::new(stdout);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = tokio::select! {
+            _ = stop.cancelled() => break,
+            read = reader.read_until(b'\n', &mut line) => read,
+        };
+        match read {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let trimmed = line.trim_ascii();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok() {
+            if to_rmcp.write_all(&line).await.is_err() {
+                break;
+            }
+            if !line.ends_with(b"\n") && to_rmcp.write_all(b"\n").await.is_err() {
+                break;
+            }
+        } else {
+            let text: String = String::from_utf8_lossy(trimmed).chars().take(200).collect();
+            tracing::warn!(target: "hearth::mcp", server = %name, "stdout line that is not JSON-RPC: {text}");
+            output.push_noise(text);
+        }
+    }
+    drop(child);
 }
 
 fn header_name(name: &str) -> Result<http::HeaderName, McpError> {

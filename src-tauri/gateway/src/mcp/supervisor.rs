@@ -2,7 +2,7 @@
 //! into the registry, follow `tools/list_changed`, and when it dies or fails to start, take its
 //! tools out and try again after an exponential backoff (1 s, 2 s, 4 s … at most 5 min).
 
-use super::client::{connect, Connection, Handler, StderrTail};
+use super::client::{connect, Connection, Handler, ServerOutput};
 use super::config::McpServerConfig;
 use super::tool::McpTool;
 use super::{McpError, McpSecrets};
@@ -32,7 +32,7 @@ pub enum ServerState {
     /// Up, with this many tools in the registry.
     Running {
         /// Tools registered.
-        tools: usize,
+        tool_count: usize,
     },
     /// Not running, with the reason; retried after `retry_in_secs`.
     Failed {
@@ -115,13 +115,13 @@ impl Supervisor {
 
     /// Runs until `stop` is cancelled.
     pub async fn run(self) {
-        let stderr = StderrTail::default();
+        let output = ServerOutput::default();
         let mut attempts = 0u32;
         loop {
             self.runtime.send_replace(Runtime::starting());
-            stderr.clear();
+            output.clear();
             let started = Instant::now();
-            let reason = match self.serve_once(&stderr).await {
+            let reason = match self.serve_once(&output).await {
                 Outcome::Stopped => return,
                 Outcome::Ended(reason) => {
                     if started.elapsed() > STABLE_AFTER {
@@ -150,7 +150,7 @@ impl Supervisor {
     }
 
     /// One connection, from start to end.
-    async fn serve_once(&self, stderr: &StderrTail) -> Outcome {
+    async fn serve_once(&self, output: &ServerOutput) -> Outcome {
         let (changed_tx, mut changed_rx) = mpsc::unbounded_channel();
         let start = async {
             let connection = tokio::time::timeout(
@@ -160,7 +160,7 @@ impl Supervisor {
                     &self.config,
                     &self.secrets,
                     Handler::new(changed_tx),
-                    stderr.clone(),
+                    output.clone(),
                 ),
             )
             .await
@@ -168,16 +168,16 @@ impl Supervisor {
                 what: "initialize",
                 secs: self.start_timeout.as_secs(),
             })??;
-            let tools = self.list_tools(&connection).await?;
+            let tools = self.list_tools(&connection.0).await?;
             Ok::<_, McpError>((connection, tools))
         };
         let started = tokio::select! {
             _ = self.stop.cancelled() => return Outcome::Stopped,
             started = start => started,
         };
-        let (connection, tools) = match started {
+        let ((connection, _child_guard), tools) = match started {
             Ok(started) => started,
-            Err(error) => return Outcome::Ended(explain(&error.to_string(), stderr)),
+            Err(error) => return Outcome::Ended(output.explain(&error.to_string())),
         };
         let server_info = connection
             .peer()
@@ -220,7 +220,7 @@ impl Supervisor {
             Err(e) => format!("connection task failed: {e}"),
             Ok(_) => "the server closed the connection (exited)".to_string(),
         };
-        Outcome::Ended(explain(&reason, stderr))
+        Outcome::Ended(output.explain(&reason))
     }
 
     async fn list_tools(
@@ -287,7 +287,7 @@ impl Supervisor {
             .collect::<Vec<_>>();
         self.runtime.send_replace(Runtime {
             state: ServerState::Running {
-                tools: summaries.len(),
+                tool_count: summaries.len(),
             },
             tools: summaries,
             server_info,
@@ -301,14 +301,6 @@ enum Outcome {
     Stopped,
     /// Failed or died, with the reason.
     Ended(String),
-}
-
-/// `reason`, with the server's last stderr line when it has one.
-fn explain(reason: &str, stderr: &StderrTail) -> String {
-    match stderr.last() {
-        Some(line) => format!("{reason} (stderr: {line})"),
-        None => reason.to_string(),
-    }
 }
 
 #[cfg(test)]
