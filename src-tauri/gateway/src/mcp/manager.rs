@@ -308,3 +308,7 @@ async fn stop(running: Running) {
     running.stop.cancel();
     let _ = tokio::time::timeout(Duration::from_secs(10), running.task).await;
 }
+
+#[cfg(test)]
+#[path = "manager_tests.rs"]
+mod tests;
