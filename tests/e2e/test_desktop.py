@@ -199,3 +199,69 @@ def test_an_approved_tool_call_runs_and_is_logged(app, fake, hearth_home, tmp_pa
     assert any(e.get_attribute("data-kind") == "approval"
                for e in app.find_elements(By.CSS_SELECTOR, by_testid("activity-entry")))
     screenshot(app, "desktop-activity")
+
+
+def press_quick_ask_shortcut(display: str, escape: bool = False):
+    """Presses Ctrl+Shift+Space (or Escape) on the Xvfb display through the XTest extension, as
+    a person at the keyboard would: the global shortcut is grabbed by the app, not the page."""
+    import ctypes
+    import os
+
+    x11 = ctypes.CDLL("libX11.so.6")
+    xtst = ctypes.CDLL("libXtst.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x11.XKeysymToKeycode.restype = ctypes.c_ubyte
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int, ctypes.c_ulong]
+    dpy = x11.XOpenDisplay(display.encode())
+    assert dpy, f"cannot open {display}"
+    keysyms = [0xFF1B] if escape else [0xFFE3, 0xFFE1, 0x0020]  # Escape | Control_L, Shift_L, space
+    codes = [x11.XKeysymToKeycode(dpy, k) for k in keysyms]
+    for code in codes:
+        xtst.XTestFakeKeyEvent(dpy, code, 1, 0)
+    for code in reversed(codes):
+        xtst.XTestFakeKeyEvent(dpy, code, 0, 0)
+    x11.XFlush(dpy)
+    time.sleep(0.2)
+    x11.XCloseDisplay(dpy)
+
+
+def test_the_global_shortcut_opens_quick_ask_and_the_answer_streams_there(app, fake):
+    wait_ready(app)
+    main = app.current_window_handle
+    press_quick_ask_shortcut(app.hearth_display)
+
+    def quick_ask_handle():
+        for handle in app.window_handles:
+            if handle == main:
+                continue
+            app.switch_to.window(handle)
+            if app.find_elements(By.CSS_SELECTOR, by_testid("quick-ask")):
+                return handle
+        app.switch_to.window(main)
+        return None
+
+    handle = wait_until(quick_ask_handle, 20, "the quick-ask window", app)
+    app.switch_to.window(handle)
+    wait_until(lambda: app.execute_script("return document.visibilityState") == "visible", 10,
+               "quick ask visible", app)
+    fake.queue(Reply(text="Quick answer, streamed.", chunks=4, chunk_delay=0.1))
+    box = find(app, "composer")
+    box.click()
+    box.send_keys("Quick question")
+    box.send_keys(Keys.ENTER)
+    wait_until(lambda: "Quick answer, streamed." in (assistant_messages(app) or [None])[-1].text,
+               30, "the answer in quick ask", app)
+    screenshot(app, "desktop-quick-ask")
+    # Esc hides it (hide_quick_ask); the conversation is in the main window's list.
+    box.send_keys(Keys.ESCAPE)
+    wait_until(lambda: app.execute_script("return document.visibilityState") == "hidden", 10,
+               "quick ask hidden", app)
+    app.switch_to.window(main)
+    # textContent: the main window may be covered, and WebDriver's .text only counts what is seen.
+    wait_until(lambda: any("Quick question" in c.get_attribute("textContent")
+                           for c in app.find_elements(By.CSS_SELECTOR, by_testid("conversation"))),
+               20, "the conversation listed in the main window", app)

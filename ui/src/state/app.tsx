@@ -118,6 +118,10 @@ export function AppProvider({ children }: { children: ReactNode }) {
         void reloadProviders();
         commands.getSettings().then(setSettings, () => {});
         if (e.error) toast({ text: `Config not reloaded: ${e.error}`, tone: "error" });
+      } else if (e.type === "turn_started" || e.type === "done") {
+        // A turn started elsewhere (quick ask, another window) may have created or retitled a
+        // conversation: refresh the list.
+        setConversationsVersion((v) => v + 1);
       }
     });
     return () => {
