@@ -1,11 +1,13 @@
 //! Tools: the [`Tool`] trait, the [`ToolRegistry`] every shell reads, path confinement
-//! ([`roots`]) and the built-in tools (`files.*`, `shell.run`, `web.fetch`).
+//! ([`roots`]) and the built-in tools (`files.*`, `shell.run`, `web.fetch`, `calendar.*`,
+//! `email.*`).
 //!
 //! Invariant: tools know nothing about permissions. Whether a call may run is the
 //! [`crate::policy`] module's decision, made before [`Tool::run`] is called; tools only refuse
 //! what they can never do (paths outside the roots, a disabled web fetch).
 
 pub mod calendar;
+pub mod email;
 pub mod files;
 mod registry;
 pub mod roots;
@@ -38,6 +40,10 @@ pub fn builtin_registry(live: &LiveConfig) -> ToolRegistry {
         Arc::new(calendar::CalendarCreate::new(live.clone())),
         Arc::new(calendar::CalendarUpdate::new(live.clone())),
         Arc::new(calendar::CalendarDelete::new(live.clone())),
+        Arc::new(email::EmailSearch::new(live.clone())),
+        Arc::new(email::EmailRead::new(live.clone())),
+        Arc::new(email::EmailDraft::new(live.clone())),
+        Arc::new(email::EmailSend::new(live.clone())),
     ];
     for tool in tools {
         // Built-in names are distinct; a duplicate would be a programming error caught by tests.
@@ -65,6 +71,10 @@ mod tests {
                 "calendar.list_events",
                 "calendar.search",
                 "calendar.update_event",
+                "email.draft",
+                "email.read",
+                "email.search",
+                "email.send",
                 "files.edit",
                 "files.list",
                 "files.read",
@@ -85,5 +95,16 @@ mod tests {
         assert_eq!(risk("files.write"), Risk::Write);
         assert_eq!(risk("shell.run"), Risk::Execute);
         assert_eq!(risk("web.fetch"), Risk::Network);
+        assert_eq!(risk("calendar.list_events"), Risk::Read);
+        assert_eq!(risk("calendar.delete_event"), Risk::Write);
+        assert_eq!(risk("email.read"), Risk::Read);
+        assert_eq!(risk("email.draft"), Risk::Write);
+        assert_eq!(risk("email.send"), Risk::Send);
+        assert!(
+            !specs
+                .iter()
+                .any(|s| s.name.starts_with("calendar.") || s.name.starts_with("email.")),
+            "calendar and email tools are off until configured"
+        );
     }
 }
