@@ -6,6 +6,7 @@ Tools:
   add_tool()            adds a tool `extra` and sends `notifications/tools/list_changed`
   crash()               exits the process at once (to test restarts)
   cancelled()           lists the request ids whose cancellation was received
+  env(name)             the value of an environment variable ("<unset>" when missing)
 
 Every request id is answered in order; `slow` answers from a thread so others are not blocked.
 """
@@ -36,6 +37,8 @@ def tools():
         {"name": "cancelled", "description": "Cancelled ids", "inputSchema": {"type": "object"},
          "annotations": {"readOnlyHint": True}},
     ]
+    listed.append({"name": "env", "description": "Reads an environment variable", "inputSchema": {"type": "object"},
+                   "annotations": {"readOnlyHint": True}})
     if extra_tool:
         listed.append({"name": "extra", "description": "Added later", "inputSchema": {"type": "object"}})
     return listed
@@ -63,6 +66,9 @@ def call(request_id, name, args):
         sys.stdout.flush()
         import os
         os._exit(7)
+    elif name == "env":
+        import os
+        text_result(request_id, os.environ.get(str(args.get("name")), "<unset>"))
     elif name == "cancelled":
         with lock:
             ids = list(cancelled_ids)

@@ -29,6 +29,7 @@ pub fn new_id() -> String {
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Instructions for the model; usually carried separately as the system prompt.
@@ -45,6 +46,7 @@ pub enum Role {
 /// produced it (Anthropic thinking signatures, OpenAI encrypted reasoning, Gemini thought
 /// signatures). Another provider never sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Opaque {
     /// The provider *kind* that produced the data (`anthropic`, `openai`, `gemini`, ...).
     pub provider_kind: String,
@@ -57,11 +59,13 @@ pub struct Opaque {
     pub data: String,
     /// The provider's own item id, when its API needs it echoed back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub item_id: Option<String>,
 }
 
 /// One piece of a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// Plain text (Markdown when written by a model).
@@ -77,6 +81,7 @@ pub enum Block {
         arguments: serde_json::Value,
         /// Provider opaque data attached to the call (e.g. a Gemini thought signature).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         opaque: Option<Opaque>,
     },
     /// The result of a tool call.
@@ -96,6 +101,7 @@ pub enum Block {
         text: String,
         /// Round-trip data, sent back only to the same provider.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "ts", ts(optional))]
         opaque: Option<Opaque>,
     },
 }
@@ -119,6 +125,7 @@ impl Block {
 
 /// Token counts for one model call.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Usage {
     /// Input (prompt) tokens, including cached ones.
     #[serde(default)]
@@ -146,6 +153,7 @@ impl Usage {
 
 /// Where a message stands in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     /// Finished normally.
@@ -189,6 +197,7 @@ impl std::str::FromStr for MessageStatus {
 
 /// One message of a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Message {
     /// Unique id (UUID v7).
     pub id: String,
@@ -215,6 +224,7 @@ pub struct Message {
     pub status: MessageStatus,
     /// A short error description when `status` is `error` (already redacted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub error: Option<String>,
     /// When it was created.
     pub created_at: Timestamp,
@@ -270,6 +280,7 @@ impl Message {
 
 /// A conversation's metadata; its messages live in the store as a tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conversation {
     /// Unique id (UUID v7).
     pub id: String,

@@ -7,6 +7,7 @@ use tokio::sync::broadcast;
 
 /// One thing that happened in the core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// An assistant message started streaming.
@@ -66,11 +67,17 @@ pub enum Event {
         status: MessageStatus,
     },
     /// A tool call waits for the user's decision (payload defined by the policy module).
-    ApprovalRequested { request: serde_json::Value },
+    ApprovalRequested {
+        #[cfg_attr(feature = "ts", ts(type = "ApprovalRequest"))]
+        request: serde_json::Value,
+    },
     /// An approval was answered or timed out.
     ApprovalResolved { id: String, outcome: String },
     /// An action-log entry was written or completed (payload defined by the audit module).
-    ActionLogged { entry: serde_json::Value },
+    ActionLogged {
+        #[cfg_attr(feature = "ts", ts(type = "ActionLogEntry"))]
+        entry: serde_json::Value,
+    },
     /// The "pause agent" switch changed.
     AgentPaused { paused: bool },
     /// The configuration was reloaded (or a reload was rejected, with the reason).

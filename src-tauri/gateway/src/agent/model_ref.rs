@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A model at a configured provider. The model part may itself contain `/` (OpenRouter names such
 /// as `openrouter/anthropic/claude-sonnet-4`): only the first `/` separates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelRef {
     /// The configured provider id.
     pub provider: String,

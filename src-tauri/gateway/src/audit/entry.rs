@@ -29,6 +29,7 @@ impl std::fmt::Display for EntryId {
 
 /// What kind of action an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// A call to a model provider.
@@ -77,6 +78,7 @@ impl EntryKind {
 
 /// Who initiated an action, or who decided at a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     /// The person at the keyboard (window, terminal).
@@ -120,6 +122,7 @@ impl Actor {
 
 /// How an action ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EntryStatus {
     /// Begun, not completed yet.

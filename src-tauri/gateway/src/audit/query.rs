@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 /// One action as people see it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ActionLogEntry"))]
 pub struct LogEntry {
     /// The action's id.
     pub id: String,
@@ -37,6 +39,7 @@ pub struct LogEntry {
 
 /// A recorded intermediate step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StageView {
     /// When, ms since the Unix epoch.
     pub at_ms: i64,
@@ -52,6 +55,7 @@ pub struct StageView {
 
 /// A recorded completion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutcomeView {
     /// When, ms since the Unix epoch.
     pub at_ms: i64,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which wire format a provider speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
     /// Anthropic Messages API.

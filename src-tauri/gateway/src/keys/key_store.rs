@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 
 /// Where a provider's key comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum KeySource {
     /// The OS keychain.
@@ -28,6 +29,7 @@ pub enum KeySource {
 
 /// What may be shown about one provider's key (never the key).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KeyStatus {
     /// The provider id.
     pub provider: String,
@@ -41,9 +43,11 @@ pub struct KeyStatus {
     pub last_four: Option<String>,
     /// When a real call last accepted the key.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub last_validated: Option<OffsetDateTime>,
     /// When the key was stored.
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub stored_at: Option<OffsetDateTime>,
     /// The origin the key is bound to.
     pub bound_origin: Option<String>,

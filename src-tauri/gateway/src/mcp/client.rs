@@ -174,7 +174,7 @@ pub async fn connect(
                 });
             };
             let redactor = secrets.redactor().clone();
-            tokio::spawn(read_stderr(
+            let stderr_task = tokio::spawn(read_stderr(
                 name.to_string(),
                 stderr_pipe,
                 output.clone(),
@@ -186,8 +186,11 @@ pub async fn connect(
             let guard = CancellationToken::new();
             tokio::spawn(pump_stdout(
                 name.to_string(),
-                child,
-                stdout,
+                Child {
+                    process: child,
+                    stdout,
+                    stderr_task,
+                },
                 writer,
                 output,
                 guard.clone(),
@@ -236,16 +239,30 @@ async fn read_stderr(
     }
 }
 
+/// A spawned server process and what reads it.
+struct Child {
+    process: Box<dyn ChildWrapper>,
+    stdout: tokio::process::ChildStdout,
+    stderr_task: tokio::task::JoinHandle<()>,
+}
+
+/// How long a dead server's last stderr lines are waited for (so they explain the failure).
+const STDERR_DRAIN: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Copies JSON lines from the child's stdout to rmcp and sets the rest aside. Owns the child:
 /// it ends (and the child with it, process group and all) when stdout closes or `stop` fires.
 async fn pump_stdout(
     name: String,
-    child: Box<dyn ChildWrapper>,
-    stdout: tokio::process::ChildStdout,
+    child: Child,
     mut to_rmcp: tokio::io::DuplexStream,
     output: ServerOutput,
     stop: CancellationToken,
 ) {
+    let Child {
+        process,
+        stdout,
+        stderr_task,
+    } = child;
     let mut reader = BufReader::new(stdout);
     let mut line = Vec::new();
     loop {
@@ -275,7 +292,12 @@ async fn pump_stdout(
             output.push_noise(text);
         }
     }
-    drop(child);
+    if !stop.is_cancelled() {
+        // The server ended by itself: let its last words reach the status before rmcp sees EOF.
+        let _ = tokio::time::timeout(STDERR_DRAIN, stderr_task).await;
+    }
+    drop(to_rmcp);
+    drop(process);
 }
 
 fn header_name(name: &str) -> Result<http::HeaderName, McpError> {
@@ -292,3 +314,7 @@ fn header_value(name: &str, value: &str) -> Result<http::HeaderValue, McpError> 
 fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod http_tests;

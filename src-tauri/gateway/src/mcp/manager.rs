@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// Extra time allowed on top of the start timeout before a waiter gives up.
-const WAIT_SLACK: Duration = Duration::from_secs(5);
+const WAIT_SLACK: Duration = Duration::from_secs(2);
 
 /// One server as the CLI and the UI show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -105,14 +105,15 @@ impl McpManager {
         manager
     }
 
-    /// Starts every enabled server that is not running and waits (at most the start timeout)
-    /// until each has either come up or failed. Cheap when they already run: call it before
-    /// each agent turn for `start = "first_use"`.
+    /// Starts every enabled server that is not running and waits (at most the start timeout,
+    /// all servers at once) until each has either come up or failed. Returns at once when they
+    /// have: call it before each agent turn so the model sees the tools (with `start =
+    /// "first_use"` this is what starts them).
     pub async fn ensure_started(&self) {
         self.inner.wanted.store(true, Ordering::SeqCst);
         self.reconcile().await;
         let waiters: Vec<_> = self.lock().values().map(|r| r.runtime.clone()).collect();
-        let limit = self.start_timeout() * 2 + WAIT_SLACK;
+        let limit = self.start_timeout() + WAIT_SLACK;
         futures::future::join_all(waiters.into_iter().map(|rx| wait_settled(rx, limit))).await;
     }
 

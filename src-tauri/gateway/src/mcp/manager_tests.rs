@@ -70,7 +70,7 @@ async fn tools_are_registered_called_as_untrusted_and_refreshed_on_list_changed(
     let status = s.manager.status("s").unwrap();
     assert_eq!(
         status.state,
-        ServerState::Running { tool_count: 5 },
+        ServerState::Running { tool_count: 6 },
         "{status:?}"
     );
     assert_eq!(status.server_info.as_deref(), Some("scripted 1.0"));
@@ -89,7 +89,7 @@ async fn tools_are_registered_called_as_untrusted_and_refreshed_on_list_changed(
     eventually("the new tool", || s.registry.get("s.extra").is_some()).await;
     assert_eq!(
         s.manager.status("s").unwrap().state,
-        ServerState::Running { tool_count: 6 }
+        ServerState::Running { tool_count: 7 }
     );
     s.manager.shutdown().await;
     assert!(s.registry.names().is_empty(), "{:?}", s.registry.names());
@@ -204,6 +204,75 @@ async fn a_hanging_server_does_not_hold_up_the_others() {
                 "{reason}"
             );
             assert!(reason.contains("will never answer"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    s.manager.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn env_and_keychain_secrets_reach_the_child() {
+    let in_session = std::env::var("HEARTH_IN_SESSION").as_deref() == Ok("1");
+    let s = setup("");
+    let secrets = McpSecrets::new(Keychain::new("hearth-test-mcp"), Redactor::new());
+    let mut server = McpServerConfig::stdio("python3", vec![script("scripted_server.py")]);
+    server
+        .env
+        .insert("SCRIPTED_PLAIN".into(), "plain value".into());
+    if in_session {
+        secrets
+            .set(
+                "envtest",
+                "SCRIPTED_TOKEN",
+                &crate::keys::Secret::new("tok-123"),
+            )
+            .await
+            .unwrap();
+        server.secret_env.push("SCRIPTED_TOKEN".into());
+    } else {
+        eprintln!("note: the keychain part is skipped: run with scripts/with-session.sh");
+    }
+    settings::add_server(&s.live, "envtest", &server).unwrap();
+    let manager = McpManager::new(s.live.clone(), s.registry.clone(), secrets.clone());
+    let status = manager.start_server("envtest").await.unwrap();
+    assert!(
+        matches!(status.state, ServerState::Running { .. }),
+        "{status:?}"
+    );
+    let env = |name: &'static str| {
+        let registry = s.registry.clone();
+        async move {
+            call(&registry, "envtest.env", json!({"name": name}))
+                .await
+                .content
+        }
+    };
+    assert_eq!(env("SCRIPTED_PLAIN").await, "plain value");
+    assert_ne!(env("PATH").await, "<unset>", "the basics are inherited");
+    if in_session {
+        assert_eq!(env("SCRIPTED_TOKEN").await, "tok-123");
+        secrets
+            .delete_all("envtest", ["SCRIPTED_TOKEN"])
+            .await
+            .unwrap();
+    }
+    manager.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_keychain_secret_is_a_clear_failure() {
+    if std::env::var("HEARTH_IN_SESSION").as_deref() != Ok("1") {
+        eprintln!("note: skipped: run with scripts/with-session.sh");
+        return;
+    }
+    let s = setup("");
+    let mut server = McpServerConfig::stdio("python3", vec![script("scripted_server.py")]);
+    server.secret_env.push("NEVER_STORED".into());
+    settings::add_server(&s.live, "nosecret", &server).unwrap();
+    let status = s.manager.start_server("nosecret").await.unwrap();
+    match status.state {
+        ServerState::Failed { reason, .. } => {
+            assert!(reason.contains("mcp:nosecret:NEVER_STORED"), "{reason}");
         }
         other => panic!("{other:?}"),
     }

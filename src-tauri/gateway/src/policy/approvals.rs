@@ -18,6 +18,7 @@ use tokio::sync::oneshot;
 
 /// A call waiting for approval, as shells show it (the `request` of `Event::ApprovalRequested`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalRequest {
     /// Unique id; answer with it.
     pub id: String,
@@ -43,6 +44,7 @@ pub struct ApprovalRequest {
     pub call_id: Option<String>,
     /// When it was asked.
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub requested_at: OffsetDateTime,
     /// Seconds before it counts as denied (set by [`Approvals::ask`]).
     pub timeout_secs: u64,
@@ -74,6 +76,7 @@ impl ApprovalRequest {
 
 /// The user's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApprovalAnswer {
     /// Run this call.

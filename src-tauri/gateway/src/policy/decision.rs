@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What happens to a tool call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// Run it without asking.

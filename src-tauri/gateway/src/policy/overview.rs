@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A rule as listed for a tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ToolRule {
     /// The rule text, e.g. `shell.run(git status*)`.
     pub rule: String,
@@ -17,6 +18,7 @@ pub struct ToolRule {
 
 /// One tool and its permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ToolInfo {
     /// The tool name.
     pub name: String,

@@ -26,6 +26,7 @@ const SHELL_OPERATORS: &[char] = &[';', '&', '|', '\n', '\r', '`', '$', '<', '>'
 
 /// Which list a rule is in; they match differently for compound shell commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum RuleList {
     /// `permissions.allow`.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// One piece of untrusted content seen in the turn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaintSource {
     /// The tool that returned it.
     pub tool: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which conversations a list shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ListScope {
     /// Neither archived nor in the trash (the default list).
@@ -60,12 +61,14 @@ impl Default for ListQuery {
 
 /// A conversation as listed: its metadata plus trash state and size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConversationEntry {
     /// The conversation.
     #[serde(flatten)]
     pub conversation: Conversation,
     /// When it was moved to the trash, if it is there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub deleted_at: Option<Timestamp>,
     /// How many messages it holds, across all branches.
     pub message_count: u64,

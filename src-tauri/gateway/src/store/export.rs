@@ -49,6 +49,7 @@ pub struct ExportedConversation {
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     /// Ids of the conversations imported.
     pub imported: Vec<String>,

@@ -19,6 +19,8 @@ const SNIPPET_TOKENS: i64 = 16;
 
 /// What to search for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct SearchQuery {
     /// Words to find (all must occur; the last one also matches as a prefix). FTS syntax is not
     /// interpreted: quotes and operators are searched as text.
@@ -59,6 +61,7 @@ impl SearchQuery {
 
 /// One piece of a snippet: plain or highlighted (a match).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SnippetPart {
     /// The text.
     pub text: String,
@@ -69,6 +72,7 @@ pub struct SnippetPart {
 /// One search result: a message, or a conversation whose title matched (`message_id` is then
 /// `None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// The conversation.
     pub conversation_id: String,

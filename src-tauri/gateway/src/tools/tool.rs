@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 /// How much harm a call can do; sets the default decision (read → allow, the rest → ask) and
 /// whether taint forces a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     /// Reads local data.
