@@ -363,3 +363,54 @@ fn non_loopback_listen_needs_allow_remote() {
         Err(ServerError::BadAddress(_))
     ));
 }
+
+#[tokio::test]
+async fn recorded_tokens_keep_the_exchange_as_a_conversation() {
+    let h = harness("", vec![compat_reply("Kept answer")]).await;
+    let tokens = TokenStore::new(h.gateway.store().clone());
+    let recorded = tokens.create("rec", &[], true).await.unwrap().token;
+    let response = h
+        .http
+        .post(format!("{}/v1/chat/completions", h.base))
+        .bearer_auth(&recorded)
+        .json(&json!({"model": "loc/m", "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "keep me"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let store = h.gateway.store();
+    for _ in 0..100 {
+        let listed = store
+            .list_conversations(crate::store::ListQuery::default())
+            .await
+            .unwrap();
+        if let Some(entry) = listed.first().filter(|e| e.message_count == 3) {
+            let path = store.current_path(&entry.conversation.id).await.unwrap();
+            assert_eq!(path[1].text(), "keep me");
+            assert_eq!(path[2].text(), "Kept answer");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the exchange was not recorded");
+}
+
+#[tokio::test]
+async fn health_needs_no_token_but_a_local_host() {
+    let h = harness("", vec![]).await;
+    let ok = h
+        .http
+        .get(format!("{}/health", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let foreign = h
+        .http
+        .get(format!("{}/health", h.base))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 421);
+}

@@ -5,6 +5,11 @@
 //! stored hash in constant time ([`subtle`]), so timing reveals nothing about stored tokens.
 //! Each token may be limited to model patterns (globs over `PROVIDER_ID/MODEL`) and may ask
 //! for its requests to be recorded as conversations.
+//!
+//! The server keeps the table in memory for [`CACHE_TTL`] (a database read per request would be
+//! most of the proxy's overhead): an unknown token reloads it at once, so a new token works
+//! immediately; a token revoked by another process (`hearth token revoke`) stops working
+//! within [`CACHE_TTL`], one revoked through this store at once.
 
 use crate::conversation::{now_ms, Timestamp};
 use crate::store::{Store, StoreError};
@@ -12,7 +17,12 @@ use rand::RngCore;
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
+
+/// How long the server trusts its in-memory copy of the token table.
+pub const CACHE_TTL: Duration = Duration::from_secs(1);
 
 /// The prefix every Hearth client token starts with (recognisable in configs and leaks).
 pub const TOKEN_PREFIX: &str = "hth_";
@@ -89,16 +99,64 @@ impl Client {
     }
 }
 
-/// The token store over `hearth.db`. Cheap to clone.
+/// The token store over `hearth.db`. Cheap to clone (clones share the cache).
 #[derive(Debug, Clone)]
 pub struct TokenStore {
     store: Store,
+    cache: Arc<Mutex<Option<Cached>>>,
+}
+
+/// The token table as last read: hashes with their ready-to-use clients.
+#[derive(Debug)]
+struct Cached {
+    clients: Arc<Vec<(String, Client)>>,
+    loaded: Instant,
 }
 
 impl TokenStore {
     /// The tokens in `store`.
     pub fn new(store: Store) -> Self {
-        TokenStore { store }
+        TokenStore {
+            store,
+            cache: Arc::default(),
+        }
+    }
+
+    fn invalidate(&self) {
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    fn cached(&self) -> Option<Arc<Vec<(String, Client)>>> {
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .as_ref()
+            .filter(|c| c.loaded.elapsed() < CACHE_TTL)
+            .map(|c| c.clients.clone())
+    }
+
+    async fn reload(&self) -> Result<Arc<Vec<(String, Client)>>, TokenError> {
+        let rows = self.store.read(read_all).await?;
+        let clients: Vec<(String, Client)> = rows
+            .into_iter()
+            .map(|(info, hash)| {
+                // Patterns were validated at creation; an unreadable one allows nothing.
+                let models = compile_patterns(&info.models)
+                    .unwrap_or_else(|_| Some(globset::GlobSet::empty()));
+                let client = Client {
+                    name: info.name,
+                    models,
+                    patterns: info.models,
+                    record: info.record,
+                };
+                (hash, client)
+            })
+            .collect();
+        let clients = Arc::new(clients);
+        *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+            clients: clients.clone(),
+            loaded: Instant::now(),
+        });
+        Ok(clients)
     }
 
     /// Creates a token named `name`, limited to `models` patterns (none = every model).
@@ -142,6 +200,7 @@ impl TokenStore {
         if !inserted {
             return Err(TokenError::Exists(name.to_string()));
         }
+        self.invalidate();
         Ok(CreatedToken { token, info })
     }
 
@@ -158,6 +217,7 @@ impl TokenStore {
             .store
             .write(move |tx| Ok(tx.execute("DELETE FROM api_tokens WHERE name = ?1", [&owned])?))
             .await?;
+        self.invalidate();
         if deleted == 0 {
             return Err(TokenError::NotFound(name.to_string()));
         }
@@ -168,27 +228,14 @@ impl TokenStore {
     /// hash in constant time.
     pub async fn authenticate(&self, presented: &str) -> Result<Option<Client>, TokenError> {
         let hash = hash_token(presented);
-        let rows = self.store.read(read_all).await?;
-        let mut found: Option<TokenInfo> = None;
-        for (info, stored) in rows {
-            if bool::from(stored.as_bytes().ct_eq(hash.as_bytes())) {
-                found = Some(info);
+        if let Some(clients) = self.cached() {
+            if let Some(client) = find(&clients, &hash) {
+                return Ok(Some(client));
             }
         }
-        let Some(info) = found else {
-            return Ok(None);
-        };
-        // Patterns were validated at creation; an unreadable one limits the token to nothing.
-        let models = match compile_patterns(&info.models) {
-            Ok(set) => set,
-            Err(_) => Some(globset::GlobSet::empty()),
-        };
-        Ok(Some(Client {
-            name: info.name,
-            models,
-            patterns: info.models,
-            record: info.record,
-        }))
+        // Unknown (maybe just created) or stale: read the table again.
+        let clients = self.reload().await?;
+        Ok(find(&clients, &hash))
     }
 
     /// Whether a token named `name` exists.
@@ -207,6 +254,17 @@ impl TokenStore {
             .await?;
         Ok(found)
     }
+}
+
+/// The client whose stored hash equals `hash` (every entry compared, in constant time).
+fn find(clients: &[(String, Client)], hash: &str) -> Option<Client> {
+    let mut found = None;
+    for (stored, client) in clients {
+        if bool::from(stored.as_bytes().ct_eq(hash.as_bytes())) {
+            found = Some(client);
+        }
+    }
+    found.cloned()
 }
 
 /// Every stored token with its hash.
