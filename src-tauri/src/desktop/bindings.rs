@@ -5,6 +5,9 @@
 
 use super::commands::{self, chat, history_io, providers, settings, windows};
 use super::error;
+use hearth_gateway::{
+    agent, audit, config, conversation as conv, events, keys, policy, store, tools,
+};
 use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
@@ -24,9 +27,63 @@ pub fn generate() -> String {
         "// GENERATED from the Rust types in src-tauri/src/desktop by ts-rs — do not edit.\n\
          // Regenerate: UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings\n\
          // (`cargo test -p hearth --bin hearth bindings` fails when this file is stale.)\n\
-         import type { ProviderKind } from \"./types\";\n\n",
+         \n",
     );
     let parts = [
+        // The gateway's wire types (hearth-gateway's `ts` feature).
+        decl::<serde_json::Value>(&cfg, "Arbitrary JSON (serde_json::Value)."),
+        decl::<conv::Role>(&cfg, "Who wrote a message."),
+        decl::<conv::Opaque>(
+            &cfg,
+            "Provider-specific data sent back verbatim (never shown).",
+        ),
+        decl::<conv::Block>(&cfg, "One piece of a message."),
+        decl::<conv::Usage>(&cfg, "Token counts for one model call."),
+        decl::<conv::MessageStatus>(&cfg, "Where a message stands in its life."),
+        decl::<conv::Message>(&cfg, "One message of a conversation."),
+        decl::<conv::Conversation>(&cfg, "A conversation's metadata."),
+        decl::<store::ListScope>(&cfg, "Which conversations a list shows."),
+        decl::<store::ConversationEntry>(&cfg, "A conversation as listed."),
+        decl::<store::SearchQuery>(&cfg, "`search_history` query."),
+        decl::<store::SnippetPart>(&cfg, "One piece of a search snippet."),
+        decl::<store::SearchHit>(
+            &cfg,
+            "One search result; `message_id` is null for a title match.",
+        ),
+        decl::<store::ImportReport>(&cfg, "`import_history` result."),
+        decl::<agent::ModelRef>(
+            &cfg,
+            "How a model is named in `send_message` / `regenerate`.",
+        ),
+        decl::<config::ProviderKind>(&cfg, "Provider wire formats."),
+        decl::<keys::KeySource>(&cfg, "Where a key is read from."),
+        decl::<keys::KeyStatus>(&cfg, "What may be shown about a key (never the key)."),
+        decl::<tools::Risk>(&cfg, "Risk class of a tool."),
+        decl::<policy::Decision>(&cfg, "A permission decision."),
+        decl::<policy::RuleList>(&cfg, "A rule's effect (the list it is in)."),
+        decl::<policy::ToolRule>(&cfg, "An argument-scoped rule naming a tool."),
+        decl::<policy::ToolInfo>(
+            &cfg,
+            "One tool: its decision in force and the rules naming it.",
+        ),
+        decl::<policy::TaintSource>(&cfg, "Untrusted content seen earlier in the turn."),
+        decl::<policy::ApprovalRequest>(&cfg, "A tool call waiting for the user."),
+        decl::<policy::ApprovalAnswer>(&cfg, "The user's answer to an approval request."),
+        decl::<audit::EntryKind>(&cfg, "Action-log entry kinds."),
+        decl::<audit::EntryStatus>(&cfg, "How an action ended; `pending` until completed."),
+        decl::<audit::Actor>(&cfg, "Who acted."),
+        decl::<audit::StageView>(&cfg, "An intermediate step of an action."),
+        decl::<audit::OutcomeView>(&cfg, "The completion of an action."),
+        decl::<audit::LogEntry>(
+            &cfg,
+            "One action-log entry (re-published with the same id at each stage).",
+        ),
+        decl::<events::Event>(&cfg, "One event on `hearth://event`."),
+        // The desktop's own types.
+        decl::<commands::conversations::ConversationView>(
+            &cfg,
+            "`get_conversation` / `switch_branch`: the current path and each message's siblings.",
+        ),
         decl::<error::ErrorKind>(&cfg, "The stable categories of IpcError.kind."),
         decl::<error::IpcError>(
             &cfg,

@@ -1,7 +1,616 @@
 // GENERATED from the Rust types in src-tauri/src/desktop by ts-rs — do not edit.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings
 // (`cargo test -p hearth --bin hearth bindings` fails when this file is stale.)
-import type { ProviderKind } from "./types";
+
+/** Arbitrary JSON (serde_json::Value). */
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/** Who wrote a message. */
+export type Role = "system" | "user" | "assistant" | "tool";
+
+/** Provider-specific data sent back verbatim (never shown). */
+export type Opaque = { 
+/**
+ * The provider *kind* that produced the data (`anthropic`, `openai`, `gemini`, ...).
+ */
+provider_kind: string, 
+/**
+ * The configured provider id that produced it.
+ */
+provider_id: string, 
+/**
+ * What the data is, in the provider's terms (`signature`, `redacted_thinking`,
+ * `encrypted_content`, `thought_signature`, ...).
+ */
+kind: string, 
+/**
+ * The data itself, verbatim.
+ */
+data: string, 
+/**
+ * The provider's own item id, when its API needs it echoed back.
+ */
+item_id?: string, };
+
+/** One piece of a message. */
+export type Block = { "type": "text", text: string, } | { "type": "tool_call", 
+/**
+ * Hearth's id for this call; adapters map it to and from each provider's id format.
+ */
+id: string, 
+/**
+ * The registry name of the tool (`files.read`, `shell.run`, `server.tool`).
+ */
+name: string, 
+/**
+ * The arguments as JSON (an object). Kept as received if the model produced invalid JSON
+ * (then a string), so nothing is lost.
+ */
+arguments: JsonValue, 
+/**
+ * Provider opaque data attached to the call (e.g. a Gemini thought signature).
+ */
+opaque?: Opaque, } | { "type": "tool_result", 
+/**
+ * The [`Block::ToolCall::id`] this answers.
+ */
+call_id: string, 
+/**
+ * The result as text shown to the model.
+ */
+content: string, 
+/**
+ * Whether the tool failed or was refused.
+ */
+is_error: boolean, } | { "type": "reasoning", 
+/**
+ * Human-readable reasoning text or summary (may be empty when only opaque data exists).
+ */
+text: string, 
+/**
+ * Round-trip data, sent back only to the same provider.
+ */
+opaque?: Opaque, };
+
+/** Token counts for one model call. */
+export type Usage = { 
+/**
+ * Input (prompt) tokens, including cached ones.
+ */
+input_tokens: number, 
+/**
+ * Output (completion) tokens, including reasoning tokens.
+ */
+output_tokens: number, 
+/**
+ * Input tokens served from the provider's cache.
+ */
+cached_input_tokens: number, 
+/**
+ * Output tokens spent on reasoning, when the provider reports them.
+ */
+reasoning_tokens: number, };
+
+/** Where a message stands in its life. */
+export type MessageStatus = "complete" | "streaming" | "interrupted" | "error" | "cancelled";
+
+/** One message of a conversation. */
+export type Message = { 
+/**
+ * Unique id (UUID v7).
+ */
+id: string, 
+/**
+ * The message this one follows in the conversation tree (`None` for a root).
+ */
+parent_id: string | null, 
+/**
+ * Who wrote it.
+ */
+role: Role, 
+/**
+ * Its content, in order.
+ */
+blocks: Array<Block>, 
+/**
+ * The configured provider id that produced it (assistant messages).
+ */
+provider: string | null, 
+/**
+ * The model that produced it (assistant messages).
+ */
+model: string | null, 
+/**
+ * Tokens spent producing it.
+ */
+usage: Usage | null, 
+/**
+ * Cost in US dollars, from the price table, when known.
+ */
+cost_usd: number | null, 
+/**
+ * Where it stands.
+ */
+status: MessageStatus, 
+/**
+ * A short error description when `status` is `error` (already redacted).
+ */
+error?: string, 
+/**
+ * When it was created.
+ */
+created_at: number, };
+
+/** A conversation's metadata. */
+export type Conversation = { 
+/**
+ * Unique id (UUID v7).
+ */
+id: string, 
+/**
+ * Title, set by the user or derived from the first exchange.
+ */
+title: string, 
+/**
+ * When it was created.
+ */
+created_at: number, 
+/**
+ * When a message was last added or it was last changed.
+ */
+updated_at: number, 
+/**
+ * Shown first in lists.
+ */
+pinned: boolean, 
+/**
+ * Hidden from the default list.
+ */
+archived: boolean, 
+/**
+ * The id of the message at the tip of the branch being shown.
+ */
+current_leaf: string | null, };
+
+/** Which conversations a list shows. */
+export type ListScope = "active" | "archived" | "all" | "trash";
+
+/** A conversation as listed. */
+export type ConversationEntry = { 
+/**
+ * When it was moved to the trash, if it is there.
+ */
+deleted_at?: number, 
+/**
+ * How many messages it holds, across all branches.
+ */
+message_count: number, 
+/**
+ * Unique id (UUID v7).
+ */
+id: string, 
+/**
+ * Title, set by the user or derived from the first exchange.
+ */
+title: string, 
+/**
+ * When it was created.
+ */
+created_at: number, 
+/**
+ * When a message was last added or it was last changed.
+ */
+updated_at: number, 
+/**
+ * Shown first in lists.
+ */
+pinned: boolean, 
+/**
+ * Hidden from the default list.
+ */
+archived: boolean, 
+/**
+ * The id of the message at the tip of the branch being shown.
+ */
+current_leaf: string | null, };
+
+/** `search_history` query. */
+export type SearchQuery = { 
+/**
+ * Words to find (all must occur; the last one also matches as a prefix). FTS syntax is not
+ * interpreted: quotes and operators are searched as text.
+ */
+text: string, 
+/**
+ * Only answers from this provider id.
+ */
+provider?: string | null, 
+/**
+ * Only answers from this model.
+ */
+model?: string | null, 
+/**
+ * Only messages created at or after this time.
+ */
+since?: number | null, 
+/**
+ * Only messages created before this time.
+ */
+until?: number | null, 
+/**
+ * Most hits returned (default 20).
+ */
+limit?: number | null, };
+
+/** One piece of a search snippet. */
+export type SnippetPart = { 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * Whether it matched the query.
+ */
+highlighted: boolean, };
+
+/** One search result; `message_id` is null for a title match. */
+export type SearchHit = { 
+/**
+ * The conversation.
+ */
+conversation_id: string, 
+/**
+ * Its title.
+ */
+conversation_title: string, 
+/**
+ * The matching message, or `None` for a title match.
+ */
+message_id: string | null, 
+/**
+ * Who wrote the message.
+ */
+role: Role | null, 
+/**
+ * The provider of an answer.
+ */
+provider: string | null, 
+/**
+ * The model of an answer.
+ */
+model: string | null, 
+/**
+ * When the message (or conversation) was created.
+ */
+created_at: number, 
+/**
+ * The matching text around the matches.
+ */
+snippet: Array<SnippetPart>, 
+/**
+ * bm25 score: lower is better (title matches and message matches are ranked separately;
+ * title matches come first).
+ */
+score: number, };
+
+/** `import_history` result. */
+export type ImportReport = { 
+/**
+ * Ids of the conversations imported.
+ */
+imported: Array<string>, 
+/**
+ * Ids of the conversations skipped because a conversation with that id already exists.
+ */
+skipped_existing: Array<string>, };
+
+/** How a model is named in `send_message` / `regenerate`. */
+export type ModelRef = { 
+/**
+ * The configured provider id.
+ */
+provider: string, 
+/**
+ * The model name as that provider knows it.
+ */
+model: string, };
+
+/** Provider wire formats. */
+export type ProviderKind = "anthropic" | "openai" | "gemini" | "openai-compatible";
+
+/** Where a key is read from. */
+export type KeySource = "keychain" | "env";
+
+/** What may be shown about a key (never the key). */
+export type KeyStatus = { 
+/**
+ * The provider id.
+ */
+provider: string, 
+/**
+ * Where the key is read from.
+ */
+source: KeySource, 
+/**
+ * Whether a key is there.
+ */
+present: boolean, 
+/**
+ * Whether the provider's kind needs a key at all.
+ */
+requires_key: boolean, 
+/**
+ * The key's last four characters.
+ */
+last_four: string | null, 
+/**
+ * When a real call last accepted the key.
+ */
+last_validated: string | null, 
+/**
+ * When the key was stored.
+ */
+stored_at: string | null, 
+/**
+ * The origin the key is bound to.
+ */
+bound_origin: string | null, 
+/**
+ * The origin the provider points at now.
+ */
+current_origin: string | null, 
+/**
+ * Whether the key may be sent to the current origin without a confirmation.
+ */
+host_confirmed: boolean, 
+/**
+ * Flagged when the source is an environment variable.
+ */
+less_safe: boolean, 
+/**
+ * Why the status is incomplete (keychain unavailable...), already redacted.
+ */
+error: string | null, };
+
+/** Risk class of a tool. */
+export type Risk = "read" | "write" | "execute" | "network" | "send";
+
+/** A permission decision. */
+export type Decision = "allow" | "ask" | "deny";
+
+/** A rule's effect (the list it is in). */
+export type RuleList = "allow" | "deny";
+
+/** An argument-scoped rule naming a tool. */
+export type ToolRule = { 
+/**
+ * The rule text, e.g. `shell.run(git status*)`.
+ */
+rule: string, 
+/**
+ * Which list it is in.
+ */
+effect: RuleList, };
+
+/** One tool: its decision in force and the rules naming it. */
+export type ToolInfo = { 
+/**
+ * The tool name.
+ */
+name: string, 
+/**
+ * What it does.
+ */
+description: string, 
+/**
+ * Its risk class.
+ */
+risk: Risk, 
+/**
+ * The decision for calls no argument-scoped rule matches.
+ */
+decision: Decision, 
+/**
+ * Why that decision.
+ */
+reason: string, 
+/**
+ * The allow and deny rules whose tool part matches this tool.
+ */
+rules: Array<ToolRule>, };
+
+/** Untrusted content seen earlier in the turn. */
+export type TaintSource = { 
+/**
+ * The tool that returned it.
+ */
+tool: string, 
+/**
+ * What it was (`web page https://…`, `file … (untrusted folder)`).
+ */
+source: string, };
+
+/** A tool call waiting for the user. */
+export type ApprovalRequest = { 
+/**
+ * Unique id; answer with it.
+ */
+id: string, 
+/**
+ * The tool name.
+ */
+tool: string, 
+/**
+ * The tool's risk class.
+ */
+risk: Risk, 
+/**
+ * The call's arguments.
+ */
+arguments: JsonValue, 
+/**
+ * Human-readable preview (command line, diff...).
+ */
+preview: string, 
+/**
+ * Why it asks (the verdict's reason).
+ */
+reason: string, 
+/**
+ * The rule involved, if any.
+ */
+rule: string | null, 
+/**
+ * Untrusted content seen earlier in the turn.
+ */
+taint: Array<TaintSource>, 
+/**
+ * The allow rule "always allow" adds.
+ */
+suggested_rule: string | null, 
+/**
+ * The conversation, when the caller sets it.
+ */
+conversation_id: string | null, 
+/**
+ * The model's tool call id, when the caller sets it.
+ */
+call_id: string | null, 
+/**
+ * When it was asked.
+ */
+requested_at: string, 
+/**
+ * Seconds before it counts as denied (set by [`Approvals::ask`]).
+ */
+timeout_secs: number, };
+
+/** The user's answer to an approval request. */
+export type ApprovalAnswer = { "kind": "allow_once" } | { "kind": "always_allow" } | { "kind": "deny", 
+/**
+ * Why, for the model.
+ */
+note: string | null, };
+
+/** Action-log entry kinds. */
+export type EntryKind = "model_call" | "tool_call" | "approval" | "key_use" | "config_change" | "api_request" | "other";
+
+/** How an action ended; `pending` until completed. */
+export type EntryStatus = "pending" | "ok" | "error" | "denied" | "cancelled" | "interrupted";
+
+/** Who acted. */
+export type Actor = "user" | "agent" | { "api": string } | { "rule": string } | "system";
+
+/** An intermediate step of an action. */
+export type StageView = { 
+/**
+ * When, ms since the Unix epoch.
+ */
+at_ms: number, 
+/**
+ * The step's name.
+ */
+name: string, 
+/**
+ * Who acted.
+ */
+actor: Actor, 
+/**
+ * One line for people.
+ */
+summary: string, 
+/**
+ * Structured detail.
+ */
+detail: JsonValue, };
+
+/** The completion of an action. */
+export type OutcomeView = { 
+/**
+ * When, ms since the Unix epoch.
+ */
+at_ms: number, 
+/**
+ * The result.
+ */
+status: EntryStatus, 
+/**
+ * One line for people.
+ */
+summary: string, 
+/**
+ * Structured detail.
+ */
+detail: JsonValue, 
+/**
+ * How long the action took.
+ */
+duration_ms: number | null, };
+
+/** One action-log entry (re-published with the same id at each stage). */
+export type ActionLogEntry = { 
+/**
+ * The action's id.
+ */
+id: string, 
+/**
+ * Chain position of its begin record (orders entries).
+ */
+seq: number, 
+/**
+ * What kind of action.
+ */
+kind: EntryKind, 
+/**
+ * Who initiated it.
+ */
+actor: Actor, 
+/**
+ * The conversation, if any.
+ */
+conversation_id: string | null, 
+/**
+ * One line for people.
+ */
+summary: string, 
+/**
+ * Structured detail of the request.
+ */
+detail: JsonValue, 
+/**
+ * When it began, ms since the Unix epoch.
+ */
+started_at_ms: number, 
+/**
+ * `pending` until completed.
+ */
+status: EntryStatus, 
+/**
+ * Intermediate steps, in order.
+ */
+stages: Array<StageView>, 
+/**
+ * The completion, once written.
+ */
+outcome: OutcomeView | null, };
+
+/** One event on `hearth://event`. */
+export type Event = { "type": "turn_started", conversation_id: string, message_id: string, provider: string, model: string, } | { "type": "text_delta", conversation_id: string, message_id: string, text: string, } | { "type": "reasoning_delta", conversation_id: string, message_id: string, text: string, } | { "type": "tool_call", conversation_id: string, message_id: string, call: Block, } | { "type": "tool_result", conversation_id: string, message_id: string, result: Block, } | { "type": "usage", conversation_id: string, message_id: string, usage: Usage, cost_usd: number | null, } | { "type": "fallback_used", conversation_id: string, from: string, to: string, reason: string, } | { "type": "error", conversation_id: string | null, message: string, } | { "type": "done", conversation_id: string, message_id: string, status: MessageStatus, } | { "type": "approval_requested", request: ApprovalRequest, } | { "type": "approval_resolved", id: string, outcome: string, } | { "type": "action_logged", entry: ActionLogEntry, } | { "type": "agent_paused", paused: boolean, } | { "type": "config_reloaded", error: string | null, };
+
+/** `get_conversation` / `switch_branch`: the current path and each message's siblings. */
+export type ConversationView = { 
+/**
+ * Its metadata.
+ */
+conversation: Conversation, 
+/**
+ * The current path, root first.
+ */
+messages: Array<Message>, 
+/**
+ * Message id → the ids of that message and its siblings, oldest first.
+ */
+siblings: { [key in string]: Array<string> }, };
 
 /** The stable categories of IpcError.kind. */
 export type ErrorKind = "not_found" | "invalid_input" | "busy" | "no_model" | "keychain" | "config" | "storage" | "provider" | "window" | "internal";

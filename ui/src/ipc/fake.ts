@@ -247,20 +247,18 @@ export class FakeBackend {
       const at = text.toLowerCase().indexOf(q);
       const inTitle = c.title.toLowerCase().includes(q);
       if (at < 0 && !inTitle) continue;
-      let snippet: string;
+      // Structured like store::SnippetPart (what the core sends).
+      let snippet: T.SnippetPart[];
       if (at >= 0) {
         const start = Math.max(0, at - 40);
         const end = Math.min(text.length, at + q.length + 60);
-        snippet =
-          (start > 0 ? "…" : "") +
-          text.slice(start, at) +
-          "<mark>" +
-          text.slice(at, at + q.length) +
-          "</mark>" +
-          text.slice(at + q.length, end) +
-          (end < text.length ? "…" : "");
+        snippet = [
+          { text: (start > 0 ? "…" : "") + text.slice(start, at), highlighted: false },
+          { text: text.slice(at, at + q.length), highlighted: true },
+          { text: text.slice(at + q.length, end) + (end < text.length ? "…" : ""), highlighted: false },
+        ];
       } else {
-        snippet = text.slice(0, 100);
+        snippet = [{ text: text.slice(0, 100), highlighted: false }];
       }
       hits.push({ conversation_id: c.id, conversation_title: c.title, message_id: m.id, role: m.role, provider: m.provider, model: m.model, snippet, created_at: m.created_at, score: -1 });
     }

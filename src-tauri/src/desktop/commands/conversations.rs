@@ -14,6 +14,7 @@ use tauri::State;
 /// `get_conversation` / `switch_branch`: the conversation, the messages on its current path (root
 /// first) and, for each of them, the ids of it and its siblings (oldest first).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConversationView {
     /// Its metadata.
     pub conversation: Conversation,
