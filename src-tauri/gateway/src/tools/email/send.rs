@@ -9,7 +9,7 @@ use super::message::{parse_file, Parsed};
 use super::transport::send;
 use super::{sender, settings, EmailError};
 use crate::config::{EmailConfig, LiveConfig, SendVia};
-use crate::keys::Keychain;
+use crate::keys::{Keychain, Redactor};
 use crate::tools::{parse_args, schema_of, Risk, Tool, ToolContext, ToolError, ToolOutput};
 use lettre::address::Envelope;
 use serde::Deserialize;
@@ -176,6 +176,7 @@ fn without_bcc(raw: &[u8]) -> Vec<u8> {
 pub struct EmailSend {
     live: LiveConfig,
     keychain: Keychain,
+    redactor: Option<Redactor>,
 }
 
 impl EmailSend {
@@ -187,7 +188,17 @@ impl EmailSend {
 
     /// The tool with another keychain (tests use their own service).
     pub fn with_keychain(live: LiveConfig, keychain: Keychain) -> Self {
-        EmailSend { live, keychain }
+        EmailSend {
+            live,
+            keychain,
+            redactor: None,
+        }
+    }
+
+    /// Registers the SMTP password with the shared `redactor` whenever it is read.
+    pub fn with_redactor(mut self, redactor: Redactor) -> Self {
+        self.redactor = Some(redactor);
+        self
     }
 }
 
@@ -256,7 +267,14 @@ impl Tool for EmailSend {
                 ))
             }
         };
-        match send(&config, &self.keychain, &outgoing.envelope, &outgoing.bytes).await {
+        let sent = send(
+            &config,
+            &self.keychain,
+            self.redactor.as_ref(),
+            &outgoing.envelope,
+            &outgoing.bytes,
+        );
+        match sent.await {
             Ok(how) => {
                 let mut note = String::new();
                 if let Some(draft) = &outgoing.draft {

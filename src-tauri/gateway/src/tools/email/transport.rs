@@ -7,7 +7,7 @@
 
 use super::EmailError;
 use crate::config::{EmailConfig, SendVia, SmtpConfig, SmtpSecurity};
-use crate::keys::{Keychain, Secret};
+use crate::keys::{Keychain, Redactor, Secret};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -50,9 +50,12 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// Sends `bytes` to the envelope's recipients the configured way; returns a one-line summary.
+/// The SMTP password, read from `keychain`, is registered with `redactor` (when given) so it is
+/// masked wherever text is scrubbed.
 pub async fn send(
     config: &EmailConfig,
     keychain: &Keychain,
+    redactor: Option<&Redactor>,
     envelope: &Envelope,
     bytes: &[u8],
 ) -> Result<String, EmailError> {
@@ -92,6 +95,9 @@ pub async fn send(
                     .get(&entry)
                     .await?
                     .ok_or_else(|| EmailError::NoPassword(entry.clone()))?;
+                if let Some(redactor) = redactor {
+                    redactor.add(&password);
+                }
                 let user = smtp.username.clone().unwrap_or_default();
                 builder =
                     builder.credentials(Credentials::new(user, password.expose().to_string()));

@@ -26,7 +26,17 @@ class Sink:
             }) + "\n")
         return "250 Message accepted"
 
-controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+options = {}
+if len(sys.argv) > 3:
+    from aiosmtpd.smtp import AuthResult
+    expected = sys.argv[3].encode()
+
+    def check(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=auth_data.login == b"tester" and auth_data.password == expected)
+
+    options = {"authenticator": check, "auth_require_tls": False, "auth_required": True}
+
+controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]), **options)
 controller.start()
 print("ready", flush=True)
 sys.stdin.read()
@@ -68,6 +78,11 @@ struct SmtpSink {
 
 impl SmtpSink {
     fn start(python: &Path, dir: &Path) -> SmtpSink {
+        SmtpSink::start_with_password(python, dir, None)
+    }
+
+    /// With a password: AUTH is required and only `tester` with it is accepted.
+    fn start_with_password(python: &Path, dir: &Path, password: Option<&str>) -> SmtpSink {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -77,6 +92,7 @@ impl SmtpSink {
         let mut child = Command::new(python)
             .args(["-c", SMTP_SINK, &port.to_string()])
             .arg(&received)
+            .args(password)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -317,5 +333,69 @@ fn sending_is_off_without_a_sender_or_server_and_bcc_lines_are_stripped() {
     assert_eq!(
         without_bcc(raw),
         b"From: a@x\r\nSubject: s\r\n\r\nBcc: in the body stays\r\n".to_vec()
+    );
+}
+
+/// True inside `scripts/with-session.sh` (a private, unlocked keyring); otherwise prints why the
+/// test is skipped.
+fn in_session(test: &str) -> bool {
+    if std::env::var("HEARTH_IN_SESSION").as_deref() == Ok("1") {
+        return true;
+    }
+    eprintln!(
+        "note: {test} skipped: run it with scripts/with-session.sh (private unlocked keyring)"
+    );
+    false
+}
+
+#[tokio::test]
+async fn the_smtp_password_comes_from_the_keychain_at_send_time() {
+    if !in_session("the_smtp_password_comes_from_the_keychain_at_send_time") {
+        return;
+    }
+    let Some(python) = python_with_aiosmtpd() else {
+        return;
+    };
+    let password = format!("pw-{}-{}", std::process::id(), rand::random::<u32>());
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start_with_password(&python, dir.path(), Some(&password));
+    let f = fixture_with(|c| {
+        c.email.smtp.host = "127.0.0.1".into();
+        c.email.smtp.port = sink.port;
+        c.email.smtp.security = SmtpSecurity::Plain;
+        c.email.smtp.username = Some("tester".into());
+        c.email.smtp.timeout_secs = 10;
+    });
+    let smtp = f.live.current().email.smtp.clone();
+    let keychain = Keychain::new("hearth-test").with_timeout(Duration::from_secs(20));
+    let redactor = Redactor::new();
+    let tool =
+        EmailSend::with_keychain(f.live.clone(), keychain.clone()).with_redactor(redactor.clone());
+    let args = json!({"to": ["ada@example.org"], "subject": "Authenticated", "body": "hi"});
+    let _ = crate::tools::email::delete_smtp_password(&keychain, &smtp).await;
+    let missing = tool
+        .run(args.clone(), ToolContext::default())
+        .await
+        .unwrap();
+    assert!(
+        missing.is_error && missing.content.contains("smtp:tester@127.0.0.1"),
+        "{}",
+        missing.content
+    );
+    crate::tools::email::set_smtp_password(
+        &keychain,
+        &smtp,
+        &crate::keys::Secret::new(password.clone()),
+    )
+    .await
+    .unwrap();
+    let out = tool.run(args, ToolContext::default()).await.unwrap();
+    let _ = crate::tools::email::delete_smtp_password(&keychain, &smtp).await;
+    assert!(!out.is_error, "{}", out.content);
+    assert_eq!(sink.messages(1).len(), 1);
+    assert!(!out.content.contains(&password));
+    assert_eq!(
+        redactor.scrub_string(format!("x {password} y")),
+        "x [redacted] y"
     );
 }
