@@ -155,7 +155,14 @@ def test_streamable_http_server(hearth, tmp_path):
     )
     try:
         wait_for_port(port)
-        hearth("mcp", "add", "remote", "--url", f"http://127.0.0.1:{port}/mcp", "--header", "X-Client=hearth-e2e", check=True)
+        token = "Bearer e2e-secret-token-0123456789"
+        hearth(
+            "mcp", "add", "remote", "--url", f"http://127.0.0.1:{port}/mcp",
+            "--header", "X-Client=hearth-e2e", "--secret-header", "Authorization",
+            stdin=token + "\n", check=True,
+        )
+        config = (hearth.data / "config.toml").read_text()
+        assert token not in config and "Authorization" in config
         remote = json.loads(hearth("mcp", "tools", "remote", "--json", check=True).stdout)
         assert remote["state"] == "running", remote
         assert remote["transport"] == "http"

@@ -16,6 +16,7 @@ pub const RESERVED_SERVER_NAMES: &[&str] = &["files", "shell", "web", "mcp", "he
 pub const MAX_SERVER_NAME_LEN: usize = 32;
 
 /// When enabled servers start.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StartMode {
@@ -27,6 +28,7 @@ pub enum StartMode {
 }
 
 /// `[mcp]`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct McpConfig {
@@ -55,6 +57,7 @@ impl Default for McpConfig {
 }
 
 /// `[mcp.servers.NAME]`: a command (stdio) or a URL (Streamable HTTP).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct McpServerConfig {
@@ -92,6 +95,7 @@ fn enabled_by_default() -> bool {
 }
 
 /// How Hearth talks to a server.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TransportKind {

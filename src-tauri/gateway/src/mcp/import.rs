@@ -41,6 +41,7 @@ struct ImportedEntry {
 }
 
 /// One server found in the file, as it would be added.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportCandidate {
     /// The Hearth server name (the file's name, cleaned to `a-z A-Z 0-9 _ -`).

@@ -24,6 +24,7 @@ use tokio_util::sync::CancellationToken;
 const WAIT_SLACK: Duration = Duration::from_secs(2);
 
 /// One server as the CLI and the UI show it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServerStatus {
     /// The name (`SERVER` in `SERVER.TOOL`).

@@ -20,6 +20,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 const STABLE_AFTER: Duration = Duration::from_secs(60);
 
 /// Where a server is in its life.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ServerState {
@@ -46,6 +47,7 @@ pub enum ServerState {
 }
 
 /// One MCP tool as the CLI and UI list it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ToolSummary {
     /// The registry name, `SERVER.TOOL`.
