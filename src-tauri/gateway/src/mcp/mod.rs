@@ -116,3 +116,6 @@ pub enum McpError {
         message: String,
     },
 }
+
+#[cfg(test)]
+mod agent_tests;
