@@ -73,8 +73,9 @@ pub fn check_rule(
         rule: rule.to_string(),
         message,
     };
-    let parsed: rrule::RRule<rrule::Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
     let dt_start = ZoneMap::default().recurrence_start(start, display);
+    let text = super::expand::normalize_until(&text, dt_start);
+    let parsed: rrule::RRule<rrule::Unvalidated> = text.parse().map_err(|e| bad(format!("{e}")))?;
     parsed.validate(dt_start).map_err(|e| bad(format!("{e}")))?;
     Ok(text)
 }
@@ -142,6 +143,11 @@ mod tests {
             "FREQ=WEEKLY;BYDAY=TU"
         );
         assert!(check_rule("FREQ=SOMETIMES", &start, berlin).is_err());
+        assert_eq!(
+            check_rule("FREQ=DAILY;UNTIL=20261103", &start, berlin).unwrap(),
+            "FREQ=DAILY;UNTIL=20261103T225959Z",
+            "a date UNTIL means the end of that day in the start's zone"
+        );
         let date = |d| When::Date(NaiveDate::from_ymd_opt(2026, 10, d).unwrap());
         assert!(check_order(date(20), date(21)).is_ok());
         assert!(check_order(date(20), date(20)).is_err());

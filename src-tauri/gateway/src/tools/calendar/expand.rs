@@ -190,7 +190,9 @@ fn series(
     let dt_start = event.zones.recurrence_start(start, display);
     let mut set = rrule::RRuleSet::new(dt_start);
     if let Some(rule) = event.event.property_value("RRULE") {
-        let rule: rrule::RRule<rrule::Unvalidated> = rule.parse().map_err(|e| format!("{e}"))?;
+        let rule: rrule::RRule<rrule::Unvalidated> = normalize_until(rule, dt_start)
+            .parse()
+            .map_err(|e| format!("{e}"))?;
         set = set.rrule(rule.validate(dt_start).map_err(|e| format!("{e}"))?);
     }
     let values = |key: &str| -> Vec<DateTime<Zone>> {
@@ -210,6 +212,39 @@ fn series(
         set = set.exdate(at);
     }
     Ok(set)
+}
+
+/// A rule whose `UNTIL` is a date or a local time (as many clients write it, and as RFC 5545
+/// requires for all-day events) rewritten as the UTC instant the `rrule` crate expects: a local
+/// time is read in the start's zone, a date means the end of that day (all-day series, computed
+/// at UTC midnight, end at that day's start so the day itself is included).
+pub(crate) fn normalize_until(rule: &str, dt_start: DateTime<Zone>) -> String {
+    let zone = dt_start.timezone();
+    let date_based = dt_start.time() == chrono::NaiveTime::MIN && zone.name() == "UTC";
+    rule.split(';')
+        .map(|part| {
+            let Some((key, value)) = part.split_once('=') else {
+                return part.to_string();
+            };
+            if !key.trim().eq_ignore_ascii_case("UNTIL") || value.ends_with(['Z', 'z']) {
+                return part.to_string();
+            }
+            let naive = if let Ok(date) = NaiveDate::parse_from_str(value, "%Y%m%d") {
+                if date_based {
+                    date.and_time(chrono::NaiveTime::MIN)
+                } else {
+                    date.and_hms_opt(23, 59, 59).unwrap_or_default()
+                }
+            } else if let Ok(at) = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S") {
+                at
+            } else {
+                return part.to_string();
+            };
+            let until = super::zone::local(zone, naive);
+            format!("{key}={}", until.format("%Y%m%dT%H%M%SZ"))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// The comma-separated values of an `EXDATE`/`RDATE` property (periods are skipped).

@@ -131,10 +131,15 @@ fn shifted_end(
         .event
         .get_end()
         .map(|end| zones.resolve(&end, display));
-    let length = match (old_begin, old_end) {
-        (When::Date(s), Some(When::Date(e))) => e - s,
-        (When::At(s), Some(When::At(e))) => e - s,
-        (When::Date(_), _) => Duration::days(1),
+    let duration = before
+        .event
+        .property_value("DURATION")
+        .and_then(super::expand::parse_duration);
+    let length = match (old_begin, old_end, duration) {
+        (When::Date(s), Some(When::Date(e)), _) => e - s,
+        (When::At(s), Some(When::At(e)), _) => e - s,
+        (_, None, Some(duration)) => duration,
+        (When::Date(_), _, _) => Duration::days(1),
         _ => Duration::hours(1),
     };
     match new_start {
@@ -300,6 +305,23 @@ mod tests {
         assert!(!out.is_error, "{}", out.content);
         let text = std::fs::read_to_string(&f.single).unwrap();
         assert!(text.contains("SUMMARY:Launch\\; delayed"), "{text}");
+        let moved = tool
+            .run(
+                json!({"uid": "launch@example.org", "start": "2026-10-22T18:00"}),
+                ToolContext::default(),
+            )
+            .await
+            .unwrap();
+        assert!(
+            moved.content.contains("Thu 2026-10-22 18:00–18:45 +02:00"),
+            "{}",
+            moved.content
+        );
+        let text = std::fs::read_to_string(&f.single).unwrap();
+        assert!(
+            !text.contains("DURATION") && text.contains("DTEND;TZID=Europe/Berlin:20261022T184500"),
+            "{text}"
+        );
         let unity = &HOLIDAYS[HOLIDAYS.find("BEGIN:VEVENT").unwrap()
             ..HOLIDAYS.find("BEGIN:VEVENT\r\nUID:launch").unwrap()];
         assert!(text.contains(unity), "the other event is untouched");

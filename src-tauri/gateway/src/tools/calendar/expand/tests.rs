@@ -160,3 +160,52 @@ fn durations_parse() {
     assert_eq!(parse_duration("1H"), None);
     assert_eq!(parse_duration("PT5"), None);
 }
+
+#[test]
+fn until_forms_seen_in_the_wild_are_expanded() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, rule: &str, start: &str| {
+        let text = format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:{name}\r\nSUMMARY:{name}\r\n{start}\r\n{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        std::fs::write(dir.path().join(format!("{name}.ics")), text).unwrap();
+    };
+    write(
+        "utc-until",
+        "RRULE:FREQ=DAILY;UNTIL=20261003T080000Z",
+        "DTSTART;TZID=Europe/Berlin:20261001T100000",
+    );
+    write(
+        "local-until",
+        "RRULE:FREQ=DAILY;UNTIL=20261003T100000",
+        "DTSTART;TZID=Europe/Berlin:20261001T100000",
+    );
+    write(
+        "date-until",
+        "RRULE:FREQ=DAILY;UNTIL=20261003",
+        "DTSTART;VALUE=DATE:20261001",
+    );
+    let loaded =
+        crate::tools::calendar::load::load_all(&crate::tools::calendar::source::discover(&[dir
+            .path()
+            .to_path_buf()]));
+    let berlin = display_zone(Some("Europe/Berlin"));
+    let expanded = occurrences(
+        &loaded,
+        Range {
+            from: utc("2026-09-01T00:00:00Z"),
+            to: utc("2026-11-01T00:00:00Z"),
+        },
+        berlin,
+        100,
+    );
+    assert!(expanded.problems.is_empty(), "{:?}", expanded.problems);
+    for uid in ["utc-until", "local-until", "date-until"] {
+        let count = expanded
+            .occurrences
+            .iter()
+            .filter(|o| o.event.uid() == uid)
+            .count();
+        assert_eq!(count, 3, "{uid}");
+    }
+}
