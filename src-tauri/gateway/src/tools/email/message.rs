@@ -81,9 +81,34 @@ pub fn parse_file(file: &MessageFile) -> Result<Parsed, EmailError> {
     parse_bytes(&bytes).ok_or_else(|| EmailError::Unparsable(file.path.clone()))
 }
 
+/// Bytes read when only the headers are needed.
+const HEADER_BYTES: u64 = 64 * 1024;
+
+/// Reads and parses only the headers of a message file (no body, no attachments): fast enough
+/// to look through large folders.
+pub fn parse_file_headers(file: &MessageFile) -> Result<Parsed, EmailError> {
+    use std::io::Read;
+    let io = |e| EmailError::io("cannot read", &file.path, e);
+    let mut head = Vec::new();
+    std::fs::File::open(&file.path)
+        .map_err(io)?
+        .take(HEADER_BYTES)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let message = MessageParser::default()
+        .parse_headers(&head)
+        .ok_or_else(|| EmailError::Unparsable(file.path.clone()))?;
+    Ok(parsed_from(&message))
+}
+
 /// Parses message bytes.
 pub fn parse_bytes(bytes: &[u8]) -> Option<Parsed> {
     let message = MessageParser::default().parse(bytes)?;
+    Some(parsed_from(&message))
+}
+
+/// The parts of a parsed message Hearth shows.
+fn parsed_from(message: &mail_parser::Message<'_>) -> Parsed {
     let date = message
         .date()
         .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0));
@@ -124,7 +149,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Option<Parsed> {
             size: part.len(),
         })
         .collect();
-    Some(Parsed {
+    Parsed {
         from: addresses(message.from()).join(", "),
         to: addresses(message.to()),
         cc: addresses(message.cc()),
@@ -136,7 +161,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Option<Parsed> {
         references,
         body,
         attachments,
-    })
+    }
 }
 
 /// HTML as readable text.

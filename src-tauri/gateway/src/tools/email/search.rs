@@ -2,7 +2,7 @@
 //! capped. Results are untrusted (senders and subjects come from outside).
 
 use super::maildir::{folder, folders, messages, MessageFile};
-use super::message::{parse_file, Parsed};
+use super::message::{parse_file, parse_file_headers, Parsed};
 use super::{blocking, no_maildirs, settings, EmailError};
 use crate::config::LiveConfig;
 use crate::tools::{parse_args, schema_of, Risk, Tool, ToolContext, ToolError, ToolOutput};
@@ -215,7 +215,13 @@ impl Tool for EmailSearch {
                     break;
                 }
                 scanned += 1;
-                let Ok(parsed) = parse_file(&file) else {
+                // Bodies are read only when the text filter needs them.
+                let parsed = if filter.text.is_some() {
+                    parse_file(&file)
+                } else {
+                    parse_file_headers(&file)
+                };
+                let Ok(parsed) = parsed else {
                     continue;
                 };
                 let date = parsed
@@ -273,7 +279,7 @@ mod tests {
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{}", all.content);
         assert!(
             all.content
-                .contains("id:INBOX/1763570700.M3P1.host (unread, 1 attachment(s))"),
+                .contains("id:INBOX/1763570700.M3P1.host (unread)"),
             "{}",
             all.content
         );
@@ -284,6 +290,12 @@ mod tests {
         assert!(out.content.starts_with("1 message(s)") && out.content.contains("Lunch"));
         let out = search(&tool, json!({"to": "team@"})).await;
         assert!(out.content.starts_with("1 message(s)") && out.content.contains("Quarterly"));
+        let out = search(&tool, json!({"text": "numbers"})).await;
+        assert!(
+            out.content.contains("(unread, 1 attachment(s))"),
+            "{}",
+            out.content
+        );
         let out = search(&tool, json!({"text": "42.00"})).await;
         assert!(out.content.contains("Your invoice"), "{}", out.content);
         let out = search(&tool, json!({"subject": "会議"})).await;
