@@ -53,6 +53,9 @@ pub struct EmailConfig {
     pub maildirs: Vec<PathBuf>,
     /// The maildir drafts are written to; by default `Drafts` (or `.Drafts`) in the first root.
     pub drafts: Option<PathBuf>,
+    /// A maildir a copy of each sent message is stored in (created if missing); none by default
+    /// (many servers file sent mail themselves).
+    pub sent: Option<PathBuf>,
     /// The sender address: `"Ada Lovelace <ada@example.org>"`. Needed to draft and send.
     pub from: Option<String>,
     /// How mail is sent.
@@ -72,6 +75,7 @@ impl Default for EmailConfig {
         EmailConfig {
             maildirs: Vec::new(),
             drafts: None,
+            sent: None,
             from: None,
             send_via: SendVia::Smtp,
             sendmail_command: "sendmail".into(),

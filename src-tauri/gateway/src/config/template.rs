@@ -77,6 +77,7 @@ web_fetch_allow_private = false   # let web.fetch reach localhost and the LAN
 # [email]
 # maildirs = ["~/Mail/personal"]
 # drafts = "~/Mail/personal/Drafts"   # default: Drafts (or .Drafts) in the first maildir
+# sent = "~/Mail/personal/Sent"       # keep a copy of sent mail here (default: none)
 # from = "Your Name <you@example.org>"
 # send_via = "smtp"                   # smtp | sendmail
 # sendmail_command = "sendmail"       # any sendmail-compatible command (msmtp...)

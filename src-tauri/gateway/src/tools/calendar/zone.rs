@@ -9,9 +9,15 @@ use std::collections::HashMap;
 /// A time zone: a named IANA zone or the system's local zone.
 pub type Zone = rrule::Tz;
 
-/// The zone events are shown in: `calendar.timezone`, else the system's local zone.
+/// The zone events are shown in: `calendar.timezone`, else the system's zone by its IANA
+/// name (so new events get a proper `TZID`), else the system's local offset rules.
 pub fn display_zone(name: Option<&str>) -> Zone {
     name.and_then(|n| n.parse::<chrono_tz::Tz>().ok())
+        .or_else(|| {
+            iana_time_zone::get_timezone()
+                .ok()
+                .and_then(|n| n.parse::<chrono_tz::Tz>().ok())
+        })
         .map(Zone::from)
         .unwrap_or(Zone::LOCAL)
 }

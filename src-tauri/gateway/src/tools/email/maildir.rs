@@ -198,19 +198,24 @@ pub fn find(folders: &[Folder], id: &str) -> Result<MessageFile, EmailError> {
         .ok_or_else(|| EmailError::UnknownMessage(id.to_string()))
 }
 
+/// A configured maildir, created (with `cur/`, `new/`, `tmp/`) if missing.
+pub fn ensure_maildir(path: &Path, name: &str) -> Result<Folder, EmailError> {
+    let path = expand_tilde(path);
+    for sub in ["cur", "new", "tmp"] {
+        let dir = path.join(sub);
+        std::fs::create_dir_all(&dir).map_err(|e| EmailError::io("cannot create", &dir, e))?;
+    }
+    Ok(Folder {
+        name: name.into(),
+        path,
+    })
+}
+
 /// The drafts maildir: `[email] drafts` (created if missing), else a `Drafts`/`.Drafts` folder
 /// (any case) directly in the first root.
 pub fn drafts_folder(configured: Option<&Path>, roots: &[PathBuf]) -> Result<Folder, EmailError> {
     if let Some(path) = configured {
-        let path = expand_tilde(path);
-        for sub in ["cur", "new", "tmp"] {
-            let dir = path.join(sub);
-            std::fs::create_dir_all(&dir).map_err(|e| EmailError::io("cannot create", &dir, e))?;
-        }
-        return Ok(Folder {
-            name: "Drafts".into(),
-            path,
-        });
+        return ensure_maildir(path, "Drafts");
     }
     let root = expand_tilde(roots.first().ok_or(EmailError::NoMaildirs)?);
     let entries = std::fs::read_dir(&root).map_err(|e| EmailError::io("cannot list", &root, e))?;

@@ -4,7 +4,7 @@
 
 use super::compose::{mailbox, mailboxes};
 use super::draft::{plan, MessageArgs};
-use super::maildir::{drafts_folder, messages, MessageFile};
+use super::maildir::{deliver, drafts_folder, ensure_maildir, messages, MessageFile};
 use super::message::{parse_file, Parsed};
 use super::transport::send;
 use super::{sender, settings, EmailError};
@@ -280,6 +280,13 @@ impl Tool for EmailSend {
                 if let Some(draft) = &outgoing.draft {
                     if let Err(e) = std::fs::remove_file(&draft.path) {
                         note = format!("\n(the draft could not be removed: {e})");
+                    }
+                }
+                if let Some(sent) = &config.sent {
+                    let copy = ensure_maildir(sent, "Sent")
+                        .and_then(|folder| deliver(&folder.path, &outgoing.bytes, "S"));
+                    if let Err(e) = copy {
+                        note.push_str(&format!("\n(no copy kept in the Sent folder: {e})"));
                     }
                 }
                 let count = outgoing.envelope.to().len();

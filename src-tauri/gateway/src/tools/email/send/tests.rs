@@ -293,6 +293,7 @@ async fn sends_through_a_sendmail_compatible_command() {
     }
     let f = fixture_with(|c| {
         c.email.send_via = SendVia::Sendmail;
+        c.email.sent = Some(dir.path().join("Sent"));
         c.email.sendmail_command = script.display().to_string();
     });
     let tool = EmailSend::new(f.live.clone());
@@ -310,6 +311,10 @@ async fn sends_through_a_sendmail_compatible_command() {
         logged.contains("ada@example.org") && logged.contains("Subject: Via sendmail"),
         "{logged}"
     );
+    let kept: Vec<_> = std::fs::read_dir(dir.path().join("Sent/cur"))
+        .unwrap()
+        .collect();
+    assert_eq!(kept.len(), 1, "a copy is kept in the Sent folder");
     let none = tool
         .run(json!({"subject": "x", "body": "y"}), ToolContext::default())
         .await
