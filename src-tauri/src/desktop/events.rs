@@ -96,9 +96,19 @@ pub async fn forward<R: Runtime>(app: AppHandle<R>, gateway: Gateway, tray: Opti
         }
         if matches!(event, Event::ApprovalRequested { .. }) && !windows::main_is_in_view(&app) {
             let (title, body) = approval_notification(&payload["request"]);
-            if let Err(error) = app.notification().builder().title(title).body(body).show() {
-                tracing::warn!(%error, "cannot show the approval notification");
-            }
+            // Off the forwarding loop: a slow notification service must not delay the stream.
+            let notifier = app.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let shown = notifier
+                    .notification()
+                    .builder()
+                    .title(title)
+                    .body(body)
+                    .show();
+                if let Err(error) = shown {
+                    tracing::warn!(%error, "cannot show the approval notification");
+                }
+            });
         }
     }
 }
