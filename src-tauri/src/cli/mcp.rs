@@ -4,12 +4,11 @@ use anyhow::Context;
 use hearth_gateway::config::LiveConfig;
 use hearth_gateway::events::EventBus;
 use hearth_gateway::keys::{Keychain, Redactor, Secret};
-use hearth_gateway::mcp::import::{claude_desktop_config_path, read_import_file, ImportCandidate};
-use hearth_gateway::mcp::{
-    settings, McpManager, McpSecrets, McpServerConfig, ServerState, ServerStatus,
-};
+use hearth_gateway::mcp::import::ImportCandidate;
+use hearth_gateway::mcp::{McpManager, McpSecrets, McpServerConfig, ServerState, ServerStatus};
 use hearth_gateway::paths::DataDir;
 use hearth_gateway::tools::ToolRegistry;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -128,9 +127,10 @@ async fn dispatch(
     secrets: McpSecrets,
     command: McpCommand,
 ) -> anyhow::Result<ExitCode> {
+    // Not started: commands that only change settings run no server.
+    let manager = McpManager::new(live, ToolRegistry::new(), secrets);
     match command {
         McpCommand::List { json, no_start } => {
-            let manager = McpManager::new(live, ToolRegistry::new(), secrets);
             if !no_start {
                 manager.ensure_started().await;
             }
@@ -177,18 +177,19 @@ async fn dispatch(
             server.secret_headers = secret_headers;
             server.cwd = cwd;
             server.validate(&name).map_err(anyhow::Error::msg)?;
-            for var in server.secret_env.clone() {
-                let value = match std::env::var(&var) {
+            let mut values = BTreeMap::new();
+            for var in &server.secret_env {
+                let value = match std::env::var(var) {
                     Ok(value) if !value.is_empty() => Secret::new(value),
                     _ => ask_secret(&format!("value of {var} for {name}: "))?,
                 };
-                secrets.set(&name, &var, &value).await?;
+                values.insert(var.clone(), value);
             }
-            for header in server.secret_headers.clone() {
+            for header in &server.secret_headers {
                 let value = ask_secret(&format!("value of header {header} for {name}: "))?;
-                secrets.set(&name, &header, &value).await?;
+                values.insert(header.clone(), value);
             }
-            settings::add_server(&live, &name, &server)?;
+            manager.add_server(&name, &server, &values).await?;
             let state = if server.enabled {
                 "enabled"
             } else {
@@ -197,18 +198,15 @@ async fn dispatch(
             println!("added MCP server {name} ({state}): {}", server.target());
         }
         McpCommand::Remove { name } => {
-            let old = settings::remove_server(&live, &name)?;
-            if let Err(error) = secrets.delete_all(&name, old.secret_names()).await {
-                eprintln!("hearth: warning: {error}");
-            }
+            manager.remove_server(&name).await?;
             println!("removed MCP server {name}");
         }
         McpCommand::Enable { name } => {
-            settings::set_enabled(&live, &name, true)?;
+            manager.set_enabled(&name, true).await?;
             println!("enabled MCP server {name}");
         }
         McpCommand::Disable { name } => {
-            settings::set_enabled(&live, &name, false)?;
+            manager.set_enabled(&name, false).await?;
             println!("disabled MCP server {name}");
         }
         McpCommand::Import {
@@ -216,15 +214,9 @@ async fn dispatch(
             dry_run,
             json,
         } => {
-            let path = match file {
-                Some(path) => path,
-                None => claude_desktop_config_path()
-                    .context("cannot find the user's config folder; pass FILE")?,
-            };
-            let existing: Vec<String> = live.current().mcp.servers.keys().cloned().collect();
-            let candidates = read_import_file(&path, &existing)?;
-            let to_add: Vec<&ImportCandidate> =
-                candidates.iter().filter(|c| c.skipped.is_none()).collect();
+            let path = McpManager::import_path(file.as_deref())?;
+            let candidates = manager.import_preview(&path)?;
+            let addable = candidates.iter().filter(|c| c.skipped.is_none()).count();
             if json {
                 println!("{}", serde_json::to_string_pretty(&candidates)?);
             } else {
@@ -233,31 +225,21 @@ async fn dispatch(
                     print_candidate(candidate);
                 }
             }
-            if dry_run || to_add.is_empty() {
+            if dry_run || addable == 0 {
                 if !json {
                     println!("nothing added{}", if dry_run { " (dry run)" } else { "" });
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            for candidate in &to_add {
-                for (secret_name, value) in &candidate.secrets {
-                    secrets.set(&candidate.name, secret_name, value).await?;
-                }
-            }
-            let servers: Vec<(String, McpServerConfig)> = to_add
-                .iter()
-                .map(|c| (c.name.clone(), c.server.clone()))
-                .collect();
-            settings::add_servers(&live, &servers)?;
+            let added = manager.import(&candidates).await?;
             if !json {
                 println!(
                     "added {} server(s), all disabled: review them, then `hearth mcp enable NAME`",
-                    servers.len()
+                    added.len()
                 );
             }
         }
         McpCommand::Tools { name, json } => {
-            let manager = McpManager::new(live, ToolRegistry::new(), secrets);
             let status = manager.start_server(&name).await;
             manager.shutdown().await;
             let status = status?;

@@ -50,10 +50,10 @@ pub struct McpManager {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    live: LiveConfig,
+pub(super) struct Inner {
+    pub(super) live: LiveConfig,
     registry: ToolRegistry,
-    secrets: McpSecrets,
+    pub(super) secrets: McpSecrets,
     /// Set once servers should run (launch, first use, or an explicit start).
     wanted: AtomicBool,
     running: Mutex<BTreeMap<String, Running>>,
@@ -273,6 +273,10 @@ impl McpManager {
                 }
             }
         });
+    }
+
+    pub(super) fn inner(&self) -> &Inner {
+        &self.inner
     }
 
     fn server_config(&self, name: &str) -> Result<McpServerConfig, McpError> {

@@ -12,12 +12,14 @@
 //!   use), keeps their tools in the shared registry, refreshes them on
 //!   `notifications/tools/list_changed`, restarts dead servers with exponential backoff, and
 //!   reports each server's [`ServerStatus`];
-//! - [`settings`] — add / remove / enable / disable servers in `config.toml`;
+//! - [`settings`] — add / remove / enable / disable servers in `config.toml`; `actions.rs`
+//!   wraps them as [`McpManager`] methods that also handle keychain secrets and the running set;
 //! - [`import`] — Claude Desktop's `claude_desktop_config.json` → disabled servers.
 //!
 //! Invariant: one failing server never hides another's tools nor blocks startup — every server
 //! runs in its own task and every start is bounded by `mcp.start_timeout_secs`.
 
+mod actions;
 pub mod client;
 pub mod config;
 pub mod content;
