@@ -265,3 +265,50 @@ def test_the_global_shortcut_opens_quick_ask_and_the_answer_streams_there(app, f
     wait_until(lambda: any("Quick question" in c.get_attribute("textContent")
                            for c in app.find_elements(By.CSS_SELECTOR, by_testid("conversation"))),
                20, "the conversation listed in the main window", app)
+
+
+def replace_text(element, text: str):
+    """Replaces a controlled input's value the way a person would (select all, type)."""
+    element.click()
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.BACKSPACE)
+    element.send_keys(text)
+
+
+def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth_home):
+    from selenium.webdriver.support.select import Select
+
+    key = "sk-e2e-desktop-KEY-0123456789abcd"
+    wait_ready(app)
+    js_click(app, find(app, "open-settings"))
+    js_click(app, find(app, "settings-providers"))
+    find(app, "provider-loc")
+    js_click(app, find(app, "add-provider"))
+    Select(find(app, "provider-kind")).select_by_value("openai-compatible")
+    replace_text(find(app, "provider-id"), "second")
+    replace_text(find(app, "provider-base-url"), fake.base + "/compat")
+    replace_text(find(app, "provider-models"), "llama-y")
+    find(app, "provider-key").send_keys(key)
+    js_click(app, find(app, "provider-save"))
+    # The provider is in config.toml; the key is in the keychain, never in the file or the page.
+    config = hearth_home / "config.toml"
+    wait_until(lambda: "[providers.second]" in config.read_text(), 20, "provider in config.toml", app)
+    status = wait_until(lambda: "abcd" in find(app, "key-status-second").text and find(app, "key-status-second"),
+                        20, "key status with last four", app)
+    assert status
+    assert key not in config.read_text()
+    assert key not in app.page_source
+    fake.queue(Reply(text="ok"))
+    js_click(app, find(app, "provider-test-second"))
+    result = wait_until(lambda: find(app, "provider-test-result-second").text.strip(), 30, "test result", app)
+    assert "ok" in result.lower(), result
+    sent = [r for r in fake.requests if r["path"].startswith("/compat")][-1]
+    headers = {k.lower(): v for k, v in sent["headers"].items()}
+    assert headers.get("authorization") == f"Bearer {key}"
+    screenshot(app, "desktop-settings-providers")
+    js_click(app, find(app, "settings-data"))
+    js_click(app, find(app, "export"))
+    wait_until(lambda: list((hearth_home / "exports").glob("hearth-export-*.json")), 20, "export file", app)
+    js_click(app, find(app, "settings-appearance"))
+    js_click(app, find(app, "theme-dark"))
+    screenshot(app, "desktop-settings-dark")
