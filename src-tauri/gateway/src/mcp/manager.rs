@@ -56,6 +56,8 @@ pub(super) struct Inner {
     pub(super) secrets: McpSecrets,
     /// Set once servers should run (launch, first use, or an explicit start).
     wanted: AtomicBool,
+    /// Bumped after every status change of any server.
+    changed: Arc<watch::Sender<u64>>,
     running: Mutex<BTreeMap<String, Running>>,
 }
 
@@ -85,6 +87,7 @@ impl McpManager {
                 registry,
                 secrets,
                 wanted: AtomicBool::new(false),
+                changed: Arc::new(watch::channel(0).0),
                 running: Mutex::new(BTreeMap::new()),
             }),
         }
@@ -161,6 +164,13 @@ impl McpManager {
         futures::future::join_all(all.into_iter().map(stop)).await;
     }
 
+    /// A receiver that sees a change after every status change of any server, and after config
+    /// changes that start or stop one: the desktop re-reads [`McpManager::statuses`] and sends
+    /// them to the UI.
+    pub fn watch_changes(&self) -> watch::Receiver<u64> {
+        self.inner.changed.subscribe()
+    }
+
     /// Every configured server with its status, by name.
     pub fn statuses(&self) -> Vec<ServerStatus> {
         let config = self.inner.live.current();
@@ -202,7 +212,11 @@ impl McpManager {
                 .filter_map(|name| running.remove(&name))
                 .collect()
         };
+        let stopped = !outdated.is_empty();
         futures::future::join_all(outdated.into_iter().map(stop)).await;
+        if stopped {
+            self.inner.changed.send_modify(|n| *n = n.wrapping_add(1));
+        }
         if !wanted {
             return;
         }
@@ -246,6 +260,7 @@ impl McpManager {
             result_cap: settings.result_cap_bytes,
             stop: stop.clone(),
             runtime: tx,
+            changed: self.inner.changed.clone(),
         };
         tracing::info!(target: "hearth::mcp", server = %name, target = %config.target(), "starting MCP server");
         Running {

@@ -66,7 +66,13 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tools_are_registered_called_as_untrusted_and_refreshed_on_list_changed() {
     let s = setup("");
+    let mut changes = s.manager.watch_changes();
     s.manager.ensure_started().await;
+    assert!(
+        changes.has_changed().unwrap(),
+        "status changes are announced"
+    );
+    changes.mark_unchanged();
     let status = s.manager.status("s").unwrap();
     assert_eq!(
         status.state,

@@ -101,6 +101,8 @@ pub struct Supervisor {
     pub stop: CancellationToken,
     /// Where the state is published.
     pub runtime: watch::Sender<Runtime>,
+    /// Told after every state change (for shells that show statuses live).
+    pub changed: Arc<watch::Sender<u64>>,
 }
 
 /// The delay before attempt `attempts + 1`: 1 s doubling, at most [`MAX_BACKOFF`].
@@ -115,12 +117,17 @@ impl Supervisor {
         watch::channel(Runtime::starting())
     }
 
+    fn publish(&self, runtime: Runtime) {
+        self.runtime.send_replace(runtime);
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
     /// Runs until `stop` is cancelled.
     pub async fn run(self) {
         let output = ServerOutput::default();
         let mut attempts = 0u32;
         loop {
-            self.runtime.send_replace(Runtime::starting());
+            self.publish(Runtime::starting());
             output.clear();
             let started = Instant::now();
             let reason = match self.serve_once(&output).await {
@@ -135,7 +142,7 @@ impl Supervisor {
             attempts += 1;
             let delay = backoff(attempts);
             tracing::warn!(target: "hearth::mcp", server = %self.name, %reason, attempts, retry_in_secs = delay.as_secs(), "MCP server is not running");
-            self.runtime.send_replace(Runtime {
+            self.publish(Runtime {
                 state: ServerState::Failed {
                     reason,
                     attempts,
@@ -287,7 +294,7 @@ impl Supervisor {
                 risk: t.risk(),
             })
             .collect::<Vec<_>>();
-        self.runtime.send_replace(Runtime {
+        self.publish(Runtime {
             state: ServerState::Running {
                 tool_count: summaries.len(),
             },
