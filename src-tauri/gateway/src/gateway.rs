@@ -99,8 +99,8 @@ impl Gateway {
         let store = Store::open(&data_dir.db_path())?;
         let redactor = Redactor::new();
         let keys = Arc::new(KeyStore::open(&data_dir, redactor.clone()));
-        let audit = ActionLog::new(store.clone(), redactor).with_bus(bus.clone());
-        let tools = Arc::new(crate::tools::builtin_registry(&live));
+        let audit = ActionLog::new(store.clone(), redactor.clone()).with_bus(bus.clone());
+        let tools = Arc::new(crate::tools::builtin_registry_with(&live, &redactor));
         let approvals = Approvals::new(bus.clone(), live.clone());
         let context_folder = config
             .context

@@ -24,8 +24,14 @@ use crate::config::LiveConfig;
 use std::sync::Arc;
 
 /// A registry holding the built-in tools, all reading their settings from `live` (so config
-/// edits apply to the next call).
+/// edits apply to the next call), with a redactor of their own (tests).
 pub fn builtin_registry(live: &LiveConfig) -> ToolRegistry {
+    builtin_registry_with(live, &crate::keys::Redactor::new())
+}
+
+/// The built-in tools; secrets they read (the SMTP password) are registered with `redactor`, the
+/// one shared by logs, the store and every shell.
+pub fn builtin_registry_with(live: &LiveConfig, redactor: &crate::keys::Redactor) -> ToolRegistry {
     let registry = ToolRegistry::new();
     let tools: Vec<Arc<dyn Tool>> = vec![
         Arc::new(files::FilesList::new(live.clone())),
@@ -43,7 +49,7 @@ pub fn builtin_registry(live: &LiveConfig) -> ToolRegistry {
         Arc::new(email::EmailSearch::new(live.clone())),
         Arc::new(email::EmailRead::new(live.clone())),
         Arc::new(email::EmailDraft::new(live.clone())),
-        Arc::new(email::EmailSend::new(live.clone())),
+        Arc::new(email::EmailSend::new(live.clone()).with_redactor(redactor.clone())),
     ];
     for tool in tools {
         // Built-in names are distinct; a duplicate would be a programming error caught by tests.
