@@ -25,9 +25,12 @@ def fake():
 
 
 @pytest.fixture
-def hearth_home(hearth_bin, tmp_path, fake) -> Path:
-    """A data dir prepared before the app starts: one provider at the fake server, one root."""
+def hearth_home(hearth_bin, tmp_path, fake, request) -> Path:
+    """A data dir prepared before the app starts: one provider at the fake server, one root
+    (no provider at all for the `test_first_run_*` tests)."""
     data = tmp_path / "hearth-data"
+    if request.node.name.startswith("test_first_run"):
+        return data
     subprocess.run(
         [str(hearth_bin), "--data-dir", str(data), "provider", "add", "loc",
          "--kind", "openai-compatible", "--base-url", fake.base + "/compat", "--model", MODEL],
@@ -312,3 +315,19 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
     js_click(app, find(app, "settings-appearance"))
     js_click(app, find(app, "theme-dark"))
     screenshot(app, "desktop-settings-dark")
+
+
+def test_first_run_onboarding_sets_up_a_provider_and_a_first_chat(app, fake, hearth_home):
+    js_click(app, find(app, "onboarding-start", timeout=60))
+    screenshot(app, "desktop-onboarding")
+    js_click(app, find(app, "onboarding-kind-openai-compatible"))
+    js_click(app, find(app, "onboarding-next"))
+    replace_text(find(app, "provider-id"), "local")
+    replace_text(find(app, "provider-base-url"), fake.base + "/compat")
+    replace_text(find(app, "provider-models"), MODEL)
+    fake.queue(Reply(text="ok"), Reply(text="Hello from the first chat."))
+    js_click(app, find(app, "provider-save"))
+    js_click(app, find(app, "onboarding-finish", timeout=30))
+    assert "[providers.local]" in (hearth_home / "config.toml").read_text()
+    send(app, "Hi")
+    wait_until(lambda: "Hello from the first chat." in assistant_messages(app)[-1].text, 30, "first answer", app)
