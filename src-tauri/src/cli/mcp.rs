@@ -270,11 +270,8 @@ fn state_text(state: &ServerState) -> String {
         ServerState::Stopped => "not started".to_string(),
         ServerState::Starting => "starting".to_string(),
         ServerState::Running { tool_count } => format!("running, {tool_count} tool(s)"),
-        ServerState::Failed {
-            reason,
-            retry_in_secs,
-            ..
-        } => format!("failed: {reason} (retry in {retry_in_secs} s)"),
+        // A one-shot command retries nothing: the reason is what matters here.
+        ServerState::Failed { reason, .. } => format!("failed: {reason}"),
     }
 }
 

@@ -6,7 +6,9 @@ use super::config::{McpServerConfig, TransportKind};
 use super::{McpError, McpSecrets};
 use crate::tools::roots::expand_tilde;
 use crate::tools::shell::env::stripped_env;
-use process_wrap::tokio::{ChildWrapper, CommandWrap, KillOnDrop, ProcessGroup};
+#[cfg(unix)]
+use process_wrap::tokio::ProcessGroup;
+use process_wrap::tokio::{ChildWrapper, CommandWrap, KillOnDrop};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -158,7 +160,10 @@ pub async fn connect(
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
             let mut wrapped = CommandWrap::from(cmd);
-            wrapped.wrap(ProcessGroup::leader()).wrap(KillOnDrop);
+            // Its own process group, so ending it also ends what it started (npx → node).
+            #[cfg(unix)]
+            wrapped.wrap(ProcessGroup::leader());
+            wrapped.wrap(KillOnDrop);
             let mut child = wrapped.spawn().map_err(|source| McpError::Spawn {
                 command: server.target(),
                 source,
