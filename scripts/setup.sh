@@ -38,6 +38,11 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
 fi
 
 if (( want_test )); then
+  # Real third-party MCP servers for the MCP end-to-end tests.
+  if [[ ! -d tests/mcp/node_modules ]] || [[ tests/mcp/package-lock.json -nt tests/mcp/node_modules/.package-lock.json ]]; then
+    log "installing MCP test servers"
+    npm ci --prefix tests/mcp --no-audit --no-fund --loglevel=error
+  fi
   if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
     log "installing tauri-driver"
     cargo install --locked --quiet tauri-driver

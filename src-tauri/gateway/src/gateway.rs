@@ -65,6 +65,7 @@ struct Inner {
     agent: Agent,
     approvals: Approvals,
     context: ContextWatcher,
+    mcp: crate::mcp::McpManager,
     turns: Mutex<HashMap<String, CancellationToken>>,
     _watcher: Option<crate::config::ConfigWatcher>,
 }
@@ -101,6 +102,12 @@ impl Gateway {
         let keys = Arc::new(KeyStore::open(&data_dir, redactor.clone()));
         let audit = ActionLog::new(store.clone(), redactor.clone()).with_bus(bus.clone());
         let tools = Arc::new(crate::tools::builtin_registry_with(&live, &redactor));
+        // MCP servers join the same registry as `SERVER.TOOL` (needs a Tokio runtime).
+        let mcp = crate::mcp::McpManager::start(
+            live.clone(),
+            (*tools).clone(),
+            crate::mcp::McpSecrets::new(crate::keys::Keychain::default(), redactor.clone()),
+        );
         let approvals = Approvals::new(bus.clone(), live.clone());
         let context_folder = config
             .context
@@ -125,6 +132,7 @@ impl Gateway {
                 agent,
                 approvals,
                 context,
+                mcp,
                 turns: Mutex::new(HashMap::new()),
                 _watcher: watcher,
             }),
@@ -203,6 +211,11 @@ impl Gateway {
                 }
             }
         });
+    }
+
+    /// MCP servers and their status.
+    pub fn mcp(&self) -> &crate::mcp::McpManager {
+        &self.inner.mcp
     }
 
     /// The personal context currently loaded.
@@ -427,6 +440,8 @@ impl Gateway {
         let id = conversation_id.clone();
         let turn_model = model.clone();
         let join = tokio::spawn(async move {
+            // Servers started on first use (or still starting) offer their tools to this turn.
+            this.inner.mcp.ensure_started().await;
             let result = this.inner.agent.run_turn(&id, turn_model, options).await;
             this.inner
                 .turns

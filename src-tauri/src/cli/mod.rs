@@ -2,14 +2,14 @@
 //! subcommand group.
 
 mod chat;
+mod doctor;
 mod history;
-mod provider;
 mod key;
 mod log;
 mod mcp;
+mod provider;
 mod serve;
 mod token;
-mod doctor;
 mod tool;
 
 use clap::{Parser, Subcommand};
@@ -123,6 +123,9 @@ mod tests {
     #[test]
     fn data_dir_is_accepted_after_the_subcommand() {
         let cli = Cli::try_parse_from(["hearth", "serve", "--data-dir", "/tmp/x"]).unwrap();
-        assert_eq!(cli.data_dir.as_deref(), Some(std::path::Path::new("/tmp/x")));
+        assert_eq!(
+            cli.data_dir.as_deref(),
+            Some(std::path::Path::new("/tmp/x"))
+        );
     }
 }

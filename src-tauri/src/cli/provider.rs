@@ -129,6 +129,8 @@ pub fn run(data_dir: DataDir, args: ProviderArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ProviderCommand::Test { id, model, json } => {
+            let runtime = super::runtime()?;
+            let _context = runtime.enter();
             let gateway = hearth_gateway::Gateway::open(data_dir)?;
             let config = gateway.config();
             let provider = config
@@ -136,7 +138,7 @@ pub fn run(data_dir: DataDir, args: ProviderArgs) -> anyhow::Result<ExitCode> {
                 .get(&id)
                 .with_context(|| format!("no provider '{id}' (see `hearth provider list`)"))?
                 .clone();
-            let report = super::runtime()?.block_on(hearth_gateway::agent::probe::probe(
+            let report = runtime.block_on(hearth_gateway::agent::probe::probe(
                 &id,
                 &provider,
                 model.as_deref(),

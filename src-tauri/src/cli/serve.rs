@@ -23,7 +23,11 @@ pub struct ServeArgs {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // The gateway starts background tasks (MCP servers, maintenance): open it in the runtime.
+    let runtime = super::runtime()?;
+    let _context = runtime.enter();
     let gateway = Gateway::open(data_dir)?;
+    gateway.start_maintenance();
     let _logs = logging::init(
         &gateway.data_dir().logs_dir(),
         true,
@@ -32,7 +36,7 @@ pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let listen = args
         .listen
         .unwrap_or_else(|| gateway.config().server.listen.clone());
-    super::runtime()?.block_on(async move {
+    runtime.block_on(async move {
         // Register the signal handlers before announcing readiness, so a signal sent right
         // after the "listening" line still shuts down cleanly.
         let shutdown = shutdown_signal()?;
