@@ -5,11 +5,13 @@
 //! - [`events`] — bus → webview forwarding (`hearth://event`), tray refresh, notifications;
 //! - [`tray`] — the tray / menu-bar assistant;
 //! - [`windows`] — the main and quick-ask windows;
+//! - [`local_api`] — the local API, when `server.enabled`;
 //! - [`error`] — [`error::IpcError`], what every command rejects with.
 
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod local_api;
 pub mod tray;
 pub mod windows;
 
@@ -46,13 +48,6 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
         gateway.keys().redactor(),
     );
     tracing::info!(data_dir = %gateway.data_dir().root().display(), "desktop app starting");
-    let preload = gateway.clone();
-    tauri::async_runtime::spawn(async move {
-        // Teach the redactor every configured key before anything reaches the window.
-        for (provider, error) in preload.keys().preload(&preload.config()).await {
-            tracing::warn!(%provider, %error, "a provider key could not be read");
-        }
-    });
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             windows::show_main(app);
@@ -81,6 +76,12 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
         })
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            // Housekeeping of the process that owns the data (pending action-log entries left by a
+            // crash, log retention, keys into the redactor). Here, after the single-instance
+            // plugin has had its say, so a second launch never touches the first one's entries.
+            let owner = gateway.clone();
+            tauri::async_runtime::spawn(async move { owner.start_maintenance() });
+            local_api::start_if_enabled(&gateway);
             let handle = app.handle().clone();
             let tray = match tray::Tray::build(&handle) {
                 Ok(tray) => Some(tray),
