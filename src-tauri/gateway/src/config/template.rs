@@ -90,6 +90,20 @@ web_fetch_allow_private = false   # let web.fetch reach localhost and the LAN
 # username = "you@example.org"
 # timeout_secs = 30
 
+# MCP servers (Model Context Protocol): their tools join as SERVER.TOOL, under the same
+# permissions; their results are untrusted. `hearth mcp add|import|enable` edits this for you.
+# [mcp]
+# start = "launch"                    # launch | first_use
+# start_timeout_secs = 30
+# call_timeout_secs = 300
+# [mcp.servers.time]
+# command = "uvx"
+# args = ["mcp-server-time"]
+# enabled = true
+# [mcp.servers.remote]
+# url = "https://mcp.example.org/mcp"
+# secret_headers = ["Authorization"]  # values live in the OS keychain
+
 [permissions]
 # Defaults by risk: read → allow; write, execute, network, send → ask.
 # Precedence: deny rules > a tool set to deny > allow rules > the tool's setting > the default.
