@@ -199,8 +199,9 @@ def test_an_approved_tool_call_runs_and_is_logged(app, fake, hearth_home, tmp_pa
                  if e.get_attribute("data-kind") == "tool_call" and e.get_attribute("data-status") == "ok"],
         20, "tool_call entry ok", app)
     assert entry
-    assert any(e.get_attribute("data-kind") == "approval"
-               for e in app.find_elements(By.CSS_SELECTOR, by_testid("activity-entry")))
+    wait_until(lambda: any(e.get_attribute("data-kind") == "approval"
+                           for e in app.find_elements(By.CSS_SELECTOR, by_testid("activity-entry"))),
+               10, "approval entry", app)
     screenshot(app, "desktop-activity")
 
 
