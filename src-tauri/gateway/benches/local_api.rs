@@ -1,0 +1,479 @@
+//! Local API benchmark: `cargo bench -p hearth-gateway --bench local_api` (or
+//! `tests/bench/local_api.sh`, which also installs LiteLLM proxy into a private virtualenv).
+//!
+//! One run, three paths to the same local upstream (an in-process Chat Completions server that
+//! streams a 6-chunk answer at once):
+//! - **direct** to the upstream,
+//! - **through Hearth**: a separate server process (this binary re-executed in serve mode:
+//!   `Gateway::open` on a temp data dir + `server::run`, the code `hearth serve` runs; or the
+//!   real binary when `HEARTH_BIN` is set), with a token, the action log and every guard on,
+//! - **through LiteLLM proxy** when `LITELLM_BIN` names its `litellm` executable.
+//!
+//! For each: time to first byte (TTFB) and total time of 1,000 sequential streamed requests
+//! (`HEARTH_BENCH_SEQUENTIAL`) and of 200 concurrent streams (`HEARTH_BENCH_CONCURRENT`);
+//! overhead = percentile through the proxy − the same percentile direct. Also the idle RSS of
+//! the Hearth server process. Results and the command are recorded in docs/benchmarks.md.
+
+use axum::response::sse::{Event, Sse};
+use axum::routing::post;
+use futures::StreamExt;
+use hearth_gateway::paths::DataDir;
+use hearth_gateway::server::{self, TokenStore};
+use hearth_gateway::Gateway;
+use std::convert::Infallible;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SERVE_ENV: &str = "HEARTH_BENCH_SERVE_DIR";
+
+/// LiteLLM refuses to start without a strong master key; clients of both proxies authenticate.
+const LITELLM_KEY: &str = "sk-bench-0f3c9a7e5d2b4186a9c0e7f1d3b5a8c2e4f6a8b0c1d3e5f7";
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    if let Ok(dir) = std::env::var(SERVE_ENV) {
+        return runtime.block_on(serve_mode(dir));
+    }
+    runtime.block_on(bench())
+}
+
+/// Serve mode (the child process): the local API of a gateway in `dir`, until stdin closes.
+async fn serve_mode(dir: String) -> Result<(), Box<dyn std::error::Error>> {
+    let gateway = Gateway::open(DataDir::at(std::path::Path::new(&dir)))?;
+    let (listener, addr) = server::bind("127.0.0.1:0", false).await?;
+    println!("listening on http://{addr}");
+    let shutdown = async {
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut sink);
+        })
+        .await;
+    };
+    server::run(gateway, listener, shutdown).await?;
+    Ok(())
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+async fn bench() -> Result<(), Box<dyn std::error::Error>> {
+    let sequential = env_usize("HEARTH_BENCH_SEQUENTIAL", 1000);
+    let concurrent = env_usize("HEARTH_BENCH_CONCURRENT", 200);
+    let upstream = start_upstream().await?;
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("hearth");
+    let token = prepare_data_dir(&data, &upstream).await?;
+    let mut hearth = HearthChild::start(&data)?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_rss = rss_kib(hearth.child.id());
+    let litellm = match std::env::var("LITELLM_BIN") {
+        Ok(bin) => match LiteLlm::start(&bin, &upstream, dir.path()).await {
+            Ok(l) => Some(l),
+            Err(error) => {
+                println!("LiteLLM did not start: {error}");
+                None
+            }
+        },
+        Err(_) => None,
+    };
+
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrent + 8)
+        .build()?;
+    let mut targets = vec![
+        Target {
+            name: "direct",
+            url: format!("{upstream}/v1/chat/completions"),
+            model: "bench".into(),
+            key: "none".into(),
+        },
+        Target {
+            name: "hearth",
+            url: format!("{}/v1/chat/completions", hearth.base),
+            model: "up/bench".into(),
+            key: token.clone(),
+        },
+    ];
+    if let Some(l) = &litellm {
+        targets.push(Target {
+            name: "litellm",
+            url: format!("{}/v1/chat/completions", l.base),
+            model: "bench".into(),
+            key: LITELLM_KEY.into(),
+        });
+    }
+    // Warm up every path (connections, caches).
+    for target in &targets {
+        for _ in 0..50 {
+            one(&http, target).await?;
+        }
+    }
+    let mut results = Vec::new();
+    for target in &targets {
+        let mut samples = Vec::with_capacity(sequential);
+        for _ in 0..sequential {
+            samples.push(one(&http, target).await?);
+        }
+        results.push((target.name, "sequential", Summary::of(samples)));
+    }
+    for target in &targets {
+        let runs = (0..concurrent).map(|_| one(&http, target));
+        let samples: Result<Vec<_>, _> =
+            futures::future::join_all(runs).await.into_iter().collect();
+        results.push((target.name, "concurrent", Summary::of(samples?)));
+    }
+
+    println!("local API benchmark: {sequential} sequential streamed requests, {concurrent} concurrent streams");
+    println!("| path | mode | TTFB p50 | TTFB p99 | total p50 | total p99 |");
+    println!("|---|---|---|---|---|---|");
+    for (name, mode, s) in &results {
+        println!(
+            "| {name} | {mode} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
+            s.ttfb_p50, s.ttfb_p99, s.total_p50, s.total_p99
+        );
+    }
+    println!();
+    println!("| via | mode | TTFB overhead p50 | TTFB overhead p99 | total overhead p50 | total overhead p99 |");
+    println!("|---|---|---|---|---|---|");
+    for mode in ["sequential", "concurrent"] {
+        let find = |n: &str| {
+            results
+                .iter()
+                .find(|(name, m, _)| *name == n && *m == mode)
+                .map(|r| &r.2)
+        };
+        let Some(direct) = find("direct") else {
+            continue;
+        };
+        for via in ["hearth", "litellm"] {
+            if let Some(s) = find(via) {
+                println!(
+                    "| {via} | {mode} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
+                    s.ttfb_p50 - direct.ttfb_p50,
+                    s.ttfb_p99 - direct.ttfb_p99,
+                    s.total_p50 - direct.total_p50,
+                    s.total_p99 - direct.total_p99
+                );
+            }
+        }
+        if let (Some(h), Some(l)) = (find("hearth"), find("litellm")) {
+            let ratio = |a: f64, b: f64| if a > 0.0 { b / a } else { f64::INFINITY };
+            println!(
+                "| LiteLLM ÷ Hearth | {mode} | {:.1}× | {:.1}× | {:.1}× | {:.1}× |",
+                ratio(h.ttfb_p50 - direct.ttfb_p50, l.ttfb_p50 - direct.ttfb_p50),
+                ratio(h.ttfb_p99 - direct.ttfb_p99, l.ttfb_p99 - direct.ttfb_p99),
+                ratio(
+                    h.total_p50 - direct.total_p50,
+                    l.total_p50 - direct.total_p50
+                ),
+                ratio(
+                    h.total_p99 - direct.total_p99,
+                    l.total_p99 - direct.total_p99
+                )
+            );
+        }
+    }
+    println!();
+    match idle_rss {
+        Some(kib) => println!("Hearth server idle RSS: {:.1} MB", kib as f64 / 1024.0),
+        None => println!("Hearth server idle RSS: unavailable"),
+    }
+    if let Some(kib) = rss_kib(hearth.child.id()) {
+        println!(
+            "Hearth server RSS after the run: {:.1} MB",
+            kib as f64 / 1024.0
+        );
+    }
+    if litellm.is_none() {
+        println!("LiteLLM: not measured (set LITELLM_BIN, or run tests/bench/local_api.sh)");
+    }
+    hearth.stop();
+    drop(litellm);
+    Ok(())
+}
+
+struct Target {
+    name: &'static str,
+    url: String,
+    model: String,
+    key: String,
+}
+
+/// One streamed request: (TTFB, total) in milliseconds.
+async fn one(
+    http: &reqwest::Client,
+    target: &Target,
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let body = serde_json::json!({
+        "model": target.model,
+        "stream": true,
+        "messages": [{"role": "user", "content": "Say hello"}],
+    });
+    let started = Instant::now();
+    let response = http
+        .post(&target.url)
+        .bearer_auth(&target.key)
+        .json(&body)
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        return Err(format!("{} answered {status}: {text}", target.name).into());
+    }
+    let mut stream = response.bytes_stream();
+    let mut ttfb = None;
+    let mut seen = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        if ttfb.is_none() && !chunk.is_empty() {
+            ttfb = Some(started.elapsed());
+        }
+        seen.extend_from_slice(&chunk);
+    }
+    let total = started.elapsed();
+    if !seen.windows(6).any(|w| w == b"[DONE]") {
+        return Err(format!("{}: the stream did not end with [DONE]", target.name).into());
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    Ok((ms(ttfb.unwrap_or(total)), ms(total)))
+}
+
+struct Summary {
+    ttfb_p50: f64,
+    ttfb_p99: f64,
+    total_p50: f64,
+    total_p99: f64,
+}
+
+impl Summary {
+    fn of(samples: Vec<(f64, f64)>) -> Summary {
+        let mut ttfb: Vec<f64> = samples.iter().map(|s| s.0).collect();
+        let mut total: Vec<f64> = samples.iter().map(|s| s.1).collect();
+        ttfb.sort_by(f64::total_cmp);
+        total.sort_by(f64::total_cmp);
+        let pct = |v: &[f64], p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+        Summary {
+            ttfb_p50: pct(&ttfb, 0.5),
+            ttfb_p99: pct(&ttfb, 0.99),
+            total_p50: pct(&total, 0.5),
+            total_p99: pct(&total, 0.99),
+        }
+    }
+}
+
+/// The upstream: a Chat Completions server streaming six chunks and `[DONE]` at once.
+async fn start_upstream() -> Result<String, Box<dyn std::error::Error>> {
+    async fn completions(
+    ) -> Sse<futures::stream::Iter<std::vec::IntoIter<Result<Event, Infallible>>>> {
+        let chunk = |delta: serde_json::Value, finish: serde_json::Value| {
+            serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1,
+                "model": "bench", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+            .to_string()
+        };
+        let mut events = vec![chunk(
+            serde_json::json!({"role": "assistant", "content": ""}),
+            serde_json::Value::Null,
+        )];
+        for word in ["Hello", " from", " the", " bench"] {
+            events.push(chunk(
+                serde_json::json!({"content": word}),
+                serde_json::Value::Null,
+            ));
+        }
+        events.push(chunk(serde_json::json!({}), serde_json::json!("stop")));
+        events.push(
+            serde_json::json!({"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1, "model": "bench",
+                "choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9}})
+            .to_string(),
+        );
+        events.push("[DONE]".into());
+        let events: Vec<Result<Event, Infallible>> = events
+            .into_iter()
+            .map(|data| Ok(Event::default().data(data)))
+            .collect();
+        Sse::new(futures::stream::iter(events))
+    }
+    let app = axum::Router::new().route("/v1/chat/completions", post(completions));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        // Like real streaming servers: no Nagle delay between events.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(format!("http://{addr}"))
+}
+
+/// Writes the config (no rate limit: the bench sends far more than 600 a minute) and a token.
+async fn prepare_data_dir(
+    data: &std::path::Path,
+    upstream: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let dir = DataDir::at(data);
+    dir.ensure()?;
+    std::fs::write(
+        dir.config_path(),
+        format!(
+            "[server]\nrate_limit_per_minute = 0\n\n[providers.up]\nkind = \"openai-compatible\"\nbase_url = \"{upstream}/v1\"\nmodels = [\"bench\"]\n"
+        ),
+    )?;
+    let store = hearth_gateway::store::Store::open(&dir.db_path())?;
+    let created = TokenStore::new(store).create("bench", &[], false).await?;
+    Ok(created.token)
+}
+
+struct HearthChild {
+    child: Child,
+    base: String,
+}
+
+impl HearthChild {
+    /// The real `hearth serve` when `HEARTH_BIN` is set, else this binary in serve mode.
+    fn start(data: &std::path::Path) -> Result<HearthChild, Box<dyn std::error::Error>> {
+        let mut command = match std::env::var("HEARTH_BIN") {
+            Ok(bin) => {
+                let mut c = Command::new(bin);
+                c.arg("--data-dir")
+                    .arg(data)
+                    .args(["serve", "--listen", "127.0.0.1:0"]);
+                c
+            }
+            Err(_) => {
+                let mut c = Command::new(std::env::current_exe()?);
+                c.env(SERVE_ENV, data);
+                c
+            }
+        };
+        let mut child = command
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(
+                if std::env::var_os("HEARTH_BENCH_SERVER_STDERR").is_some() {
+                    Stdio::inherit()
+                } else {
+                    Stdio::null()
+                },
+            )
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .ok_or_else(|| format!("unexpected first line: {line}"))?
+            .to_string();
+        Ok(HearthChild { child, base })
+    }
+
+    fn stop(&mut self) {
+        // `hearth serve` stops on SIGTERM; serve mode when stdin closes.
+        #[cfg(unix)]
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HearthChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// Resident set size of a process, in KiB (Linux).
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
+struct LiteLlm {
+    child: Child,
+    base: String,
+}
+
+impl LiteLlm {
+    async fn start(
+        bin: &str,
+        upstream: &str,
+        dir: &std::path::Path,
+    ) -> Result<LiteLlm, Box<dyn std::error::Error>> {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0")?;
+            probe.local_addr()?.port()
+        };
+        let config = dir.join("litellm.yaml");
+        std::fs::write(
+            &config,
+            format!(
+                "model_list:\n  - model_name: bench\n    litellm_params:\n      model: openai/bench\n      api_base: {upstream}/v1\n      api_key: sk-upstream\ngeneral_settings:\n  master_key: {LITELLM_KEY}\n"
+            ),
+        )?;
+        let child = Command::new(bin)
+            .args(["--config"])
+            .arg(&config)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--num_workers",
+                "1",
+            ])
+            .env("LITELLM_LOG", "ERROR")
+            // No download of the price table: nothing leaves the machine.
+            .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            .env("LITELLM_TELEMETRY", "False")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let base = format!("http://127.0.0.1:{port}");
+        let mut litellm = LiteLlm { child, base };
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            if let Ok(r) = http
+                .get(format!("{}/health/liveliness", litellm.base))
+                .send()
+                .await
+            {
+                if r.status().is_success() {
+                    return Ok(litellm);
+                }
+            }
+            if let Ok(Some(status)) = litellm.child.try_wait() {
+                return Err(format!("litellm exited: {status}").into());
+            }
+            if Instant::now() > deadline {
+                return Err("litellm did not answer within 180 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}
+
+impl Drop for LiteLlm {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
