@@ -4,6 +4,7 @@
 //! [`Gateway`] and drive it; the gateway never knows which shell drives it. See
 //! `ARCHITECTURE.md` at the repository root for the map and the invariants.
 
+pub mod agent;
 pub mod audit;
 pub mod config;
 pub mod conversation;

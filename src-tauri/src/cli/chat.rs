@@ -92,18 +92,17 @@ pub fn run(data_dir: DataDir, args: ChatArgs) -> anyhow::Result<ExitCode> {
                             stdout.flush()?;
                             wrote_text = true;
                         }
-                        Event::ToolCall { call, .. } => {
-                            if let hearth_gateway::conversation::Block::ToolCall { name, arguments, .. } = call {
-                                eprintln!("\n[tool] {name} {arguments}");
-                            }
+                        Event::ToolCall {
+                            call: hearth_gateway::conversation::Block::ToolCall { name, arguments, .. },
+                            ..
+                        } => {
+                            eprintln!("\n[tool] {name} {arguments}");
                         }
                         Event::FallbackUsed { from, to, reason, .. } => {
                             eprintln!("[fallback] {from} failed ({reason}); trying {to}");
                         }
-                        Event::ApprovalRequested { request } => {
-                            if ask == AskMode::Interactive {
-                                answer_on_terminal(&gateway, request).await;
-                            }
+                        Event::ApprovalRequested { request } if ask == AskMode::Interactive => {
+                            answer_on_terminal(&gateway, request).await;
                         }
                         _ => {}
                     }
