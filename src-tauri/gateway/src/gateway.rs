@@ -185,10 +185,14 @@ impl Gateway {
     }
 
     /// Housekeeping for the long-running process that owns the data (the desktop app,
-    /// `hearth serve`): marks action-log entries left pending by a crash as interrupted, applies
+    /// `hearth serve`): records every config change in the action log, marks action-log entries left pending by a crash as interrupted, applies
     /// the log retention now and daily, and loads every configured key into the redactor. Not
     /// for short CLI commands, which must not touch another process's pending entries.
     pub fn start_maintenance(&self) {
+        tokio::spawn(crate::config_audit::record_config_changes(
+            self.inner.live.clone(),
+            self.inner.agent.audit.clone(),
+        ));
         let gateway = self.clone();
         tokio::spawn(async move {
             match gateway.audit().interrupt_pending().await {

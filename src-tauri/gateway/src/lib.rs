@@ -7,6 +7,7 @@
 pub mod agent;
 pub mod audit;
 pub mod config;
+pub mod config_audit;
 pub mod conversation;
 pub mod events;
 pub mod keys;

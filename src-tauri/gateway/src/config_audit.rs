@@ -1,0 +1,174 @@
+//! Config changes in the action log: every configuration put in force (an edit from the UI or
+//! the CLI, or a hand edit picked up live) is compared with the previous one, and each changed
+//! setting is recorded; a rejected edit is recorded too.
+
+use crate::audit::{
+    to_detail, ActionLog, Actor, ConfigChangeDetail, EntryStatus, NewEntry, Outcome,
+};
+use crate::config::{Config, LiveConfig};
+use crate::events::Event;
+use std::sync::Arc;
+
+/// Longest value text kept in an entry.
+const MAX_VALUE_CHARS: usize = 200;
+
+/// The settings that differ between two configurations, as `(path, from, to)`, compared per
+/// `section.key` (values as TOML text).
+pub fn changed_settings(
+    before: &Config,
+    after: &Config,
+) -> Vec<(String, Option<String>, Option<String>)> {
+    let as_table = |config: &Config| {
+        toml::Value::try_from(config)
+            .ok()
+            .and_then(|v| v.as_table().cloned())
+            .unwrap_or_default()
+    };
+    let (old, new) = (as_table(before), as_table(after));
+    let mut changes = Vec::new();
+    let mut sections: Vec<&String> = old.keys().chain(new.keys()).collect();
+    sections.sort();
+    sections.dedup();
+    for section in sections {
+        let empty = toml::Table::new();
+        let entries = |table: &toml::Table| match table.get(section) {
+            Some(toml::Value::Table(t)) => t.clone(),
+            Some(other) => {
+                let mut t = toml::Table::new();
+                t.insert(String::new(), other.clone());
+                t
+            }
+            None => empty.clone(),
+        };
+        let (a, b) = (entries(&old), entries(&new));
+        let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let (x, y) = (a.get(key), b.get(key));
+            if x != y {
+                let path = if key.is_empty() {
+                    section.clone()
+                } else {
+                    format!("{section}.{key}")
+                };
+                changes.push((path, x.map(short), y.map(short)));
+            }
+        }
+    }
+    changes
+}
+
+fn short(value: &toml::Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > MAX_VALUE_CHARS {
+        let cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// Records config changes announced on the bus until the bus closes. Run it in the process that
+/// owns the data (the app, `hearth serve`).
+pub async fn record_config_changes(live: LiveConfig, audit: ActionLog) {
+    let mut events = live.bus().subscribe();
+    let mut previous: Arc<Config> = live.current();
+    loop {
+        let event = match events.recv().await {
+            Ok(event) => event,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        };
+        let Event::ConfigReloaded { error } = event else {
+            continue;
+        };
+        if let Some(error) = error {
+            let entry = NewEntry::config_change(
+                Actor::User,
+                ConfigChangeDetail {
+                    setting: "config.toml".into(),
+                    from: None,
+                    to: None,
+                    via: "file".into(),
+                },
+            );
+            let outcome =
+                Outcome::with_status(EntryStatus::Denied, format!("edit rejected: {error}"));
+            if let Err(e) = audit.record(entry, outcome).await {
+                tracing::error!(error = %e, "cannot record a rejected config edit");
+            }
+            continue;
+        }
+        let current = live.current();
+        for (setting, from, to) in changed_settings(&previous, &current) {
+            let entry = NewEntry::config_change(
+                Actor::User,
+                ConfigChangeDetail {
+                    setting,
+                    from,
+                    to,
+                    via: "config.toml".into(),
+                },
+            );
+            let detail = to_detail(&serde_json::json!({}));
+            if let Err(e) = audit.record(entry, Outcome::ok("in force", detail)).await {
+                tracing::error!(error = %e, "cannot record a config change");
+            }
+        }
+        previous = current;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_settings_names_each_difference() {
+        let before = Config::default();
+        let mut after = Config::default();
+        after.permissions.paused = true;
+        after.server.listen = "127.0.0.1:9".into();
+        let changes = changed_settings(&before, &after);
+        let paths: Vec<&str> = changes.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(paths, vec!["permissions.paused", "server.listen"]);
+        assert_eq!(changes[0].1.as_deref(), Some("false"));
+        assert_eq!(changes[0].2.as_deref(), Some("true"));
+        assert!(changed_settings(&before, &before).is_empty());
+    }
+
+    #[tokio::test]
+    async fn edits_and_rejections_reach_the_action_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let bus = crate::events::EventBus::default();
+        let live = LiveConfig::load(&path, bus.clone()).unwrap();
+        let store = crate::store::Store::open(&dir.path().join("h.db")).unwrap();
+        let audit = ActionLog::new(store, crate::keys::Redactor::new());
+        let task = tokio::spawn(record_config_changes(live.clone(), audit.clone()));
+        tokio::task::yield_now().await;
+        live.edit(|doc| {
+            crate::config::edit::table_mut(doc, "permissions")["paused"] = toml_edit::value(true);
+            Ok(())
+        })
+        .unwrap();
+        bus.publish(Event::ConfigReloaded {
+            error: Some("bad line 3".into()),
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let entries = audit
+                .entries(crate::audit::LogQuery::default())
+                .await
+                .unwrap();
+            let text = serde_json::to_string(&entries).unwrap();
+            if text.contains("permissions.paused") && text.contains("bad line 3") {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "not recorded: {text}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        task.abort();
+    }
+}
