@@ -5,6 +5,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 HEARTH_BIN := target/debug/hearth
 WITH_SESSION := scripts/with-session.sh
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench setup setup-test ui build lint test-rust test-ui test-e2e fmt clean-data
 
@@ -17,7 +18,11 @@ test: setup-test ui lint test-rust test-ui test-e2e
 
 ## make bench: the benchmarks recorded in docs/benchmarks.md.
 bench: setup-test ui
-	$(CARGO) bench -p hearth-gateway
+	$(CARGO) bench -p hearth-gateway --bench sse
+	$(CARGO) bench -p hearth-gateway --bench store
+	tests/bench/local_api.sh
+	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null
+	node --experimental-websocket ui/bench/run.mjs
 
 setup:
 	@scripts/setup.sh
