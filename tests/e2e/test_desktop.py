@@ -3,6 +3,7 @@ against the local fake provider server: a message streams, a turn stops, an edit
 a permission toggle changes config.toml, and an approved tool call shows its result and its
 action-log entry. Screenshots go to target/screenshots/desktop-*.png."""
 
+import json
 import re
 import subprocess
 import time
@@ -284,6 +285,8 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
 
     key = "sk-e2e-desktop-KEY-0123456789abcd"
     wait_ready(app)
+    # Capture every IPC result and event payload from here on (issue 5's leak test).
+    app.execute_script("window.__hearthIpcCapture = [];")
     js_click(app, find(app, "open-settings"))
     js_click(app, find(app, "settings-providers"))
     find(app, "provider-loc")
@@ -310,6 +313,14 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
     headers = {k.lower(): v for k, v in sent["headers"].items()}
     assert headers.get("authorization") == f"Bearer {key}"
     screenshot(app, "desktop-settings-providers")
+    # A provider error that echoes the key back, seen through the real window.
+    fake.queue(Reply(status=401, error_body=json.dumps({"error": {"message": f"Incorrect API key {key}", "type": "invalid_request_error", "code": "invalid_api_key"}})))
+    js_click(app, find(app, "provider-test-second"))
+    wait_until(lambda: "key" in find(app, "provider-test-result-second").text.lower(), 30, "failed test result", app)
+    captured = app.execute_script("return JSON.stringify(window.__hearthIpcCapture);")
+    assert '"result"' in captured and "key_status" in captured, "the capture saw no IPC traffic"
+    assert key not in captured, "a key reached the webview over IPC"
+    assert key not in app.page_source
     js_click(app, find(app, "settings-data"))
     js_click(app, find(app, "export"))
     wait_until(lambda: list((hearth_home / "exports").glob("hearth-export-*.json")), 20, "export file", app)

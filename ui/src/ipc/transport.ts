@@ -17,7 +17,16 @@ export interface Transport {
 declare global {
   interface Window {
     __TAURI_INTERNALS__?: unknown;
+    /** Set to an array by end-to-end tests: every IPC result and event payload received from
+     * the core is appended, so a test can scan all of them (e.g. for a leaked key). */
+    __hearthIpcCapture?: unknown[];
   }
+}
+
+/** Records a payload for an end-to-end test that asked for it (see `__hearthIpcCapture`). */
+function capture(kind: string, name: string, payload: unknown): void {
+  const sink = typeof window !== "undefined" ? window.__hearthIpcCapture : undefined;
+  if (Array.isArray(sink)) sink.push({ kind, name, payload });
 }
 
 /** True when running inside the Tauri webview. */
@@ -32,13 +41,24 @@ export function tauriTransport(): Transport {
   const event = import("@tauri-apps/api/event");
   return {
     native: true,
-    invoke: async <T,>(command: string, args?: Record<string, unknown>) =>
-      (await core).invoke<T>(command, args),
+    invoke: async <T,>(command: string, args?: Record<string, unknown>) => {
+      try {
+        const result = await (await core).invoke<T>(command, args);
+        capture("result", command, result);
+        return result;
+      } catch (error) {
+        capture("error", command, error);
+        throw error;
+      }
+    },
     listen: (channel, handler) => {
       let unlisten: (() => void) | null = null;
       let cancelled = false;
       void event.then((m) =>
-        m.listen(channel, (e) => handler(e.payload)).then((u) => {
+        m.listen(channel, (e) => {
+          capture("event", channel, e.payload);
+          handler(e.payload);
+        }).then((u) => {
           if (cancelled) u();
           else unlisten = u;
         }),
