@@ -149,6 +149,9 @@ def test_conversation_moves_between_providers(hearth, fake, tmp_path):
     shown = show(hearth, cid)
     models = [m.get("model") for m in messages_of(shown) if m["role"] == "assistant"]
     assert models[-3:] == ["gpt-x", "gem-x", "llama-x"]
+    # Usage per message, summed per conversation (every model call of every provider).
+    assert shown["spend"]["output_tokens"] == 7 * 5
+    assert shown["spend"]["input_tokens"] == 12 * 5
 
 
 def test_provider_error_is_one_clear_line_without_the_key(hearth, fake):

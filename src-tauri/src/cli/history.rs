@@ -112,6 +112,8 @@ enum ExportFormat {
 struct ShowOutput {
     conversation: ConversationEntry,
     messages: Vec<Message>,
+    /// Tokens and cost over the whole conversation (every branch).
+    spend: hearth_gateway::store::Spend,
 }
 
 /// Runs `hearth history …`.
@@ -153,14 +155,31 @@ async fn dispatch(store: &Store, command: HistoryCommand) -> anyhow::Result<()> 
             let id = store.resolve_conversation_id(&id).await?;
             let conversation = store.conversation(&id).await?;
             let messages = store.current_path(&id).await?;
+            let spend = store.spend(&id).await?;
             if json {
                 let output = ShowOutput {
                     conversation,
                     messages,
+                    spend,
                 };
                 writeln!(out, "{}", serde_json::to_string_pretty(&output)?)?;
             } else {
                 write_conversation(&mut out, &conversation, &messages)?;
+                writeln!(
+                    out,
+                    "\n{} in · {} out · ${:.4} in all{}",
+                    spend.input_tokens,
+                    spend.output_tokens,
+                    spend.cost_usd,
+                    if spend.unpriced_answers > 0 {
+                        format!(
+                            " ({} answers without a known price)",
+                            spend.unpriced_answers
+                        )
+                    } else {
+                        String::new()
+                    }
+                )?;
             }
         }
         HistoryCommand::Search {

@@ -28,6 +28,7 @@ mod messages;
 pub mod migrations;
 mod open;
 mod search;
+mod spend;
 mod streaming;
 #[cfg(test)]
 mod testing;
@@ -44,6 +45,7 @@ pub use export::{
 pub use markdown::to_markdown;
 pub use open::{APPLICATION_ID, TRASH_RETENTION_MS};
 pub use search::{SearchHit, SearchQuery, SnippetPart};
+pub use spend::Spend;
 pub use streaming::{Finish, FLUSH_INTERVAL};
 pub use title::{auto_title, TITLE_MAX_CHARS};
 
