@@ -69,11 +69,59 @@ fn short(value: &toml::Value) -> String {
     }
 }
 
-/// Records config changes announced on the bus until the bus closes. Run it in the process that
-/// owns the data (the app, `hearth serve`).
+/// Where the owning process keeps the configuration it last saw, to log changes made while no
+/// Hearth process was watching (e.g. `hearth tool set` with the app closed).
+fn seen_path(live: &LiveConfig) -> std::path::PathBuf {
+    live.path().with_file_name(".config-seen.toml")
+}
+
+/// Records every setting that differs between the configuration last seen and `current`.
+async fn record_changes(audit: &ActionLog, before: &Config, current: &Config, via: &str) {
+    for (setting, from, to) in changed_settings(before, current) {
+        let entry = NewEntry::config_change(
+            Actor::User,
+            ConfigChangeDetail {
+                setting,
+                from,
+                to,
+                via: via.into(),
+            },
+        );
+        let detail = to_detail(&serde_json::json!({}));
+        if let Err(e) = audit.record(entry, Outcome::ok("in force", detail)).await {
+            tracing::error!(error = %e, "cannot record a config change");
+        }
+    }
+}
+
+/// Remembers `config` as the last one seen (a private copy beside config.toml).
+fn remember(live: &LiveConfig, config: &Config) {
+    if let Ok(text) = toml::to_string(config) {
+        if let Err(error) = crate::paths::write_private_atomic(&seen_path(live), text.as_bytes()) {
+            tracing::warn!(%error, "cannot remember the configuration in force");
+        }
+    }
+}
+
+/// Records config changes until the bus closes: first those made while no process watched
+/// (against the copy last seen), then every change announced on the bus. Run it in the process
+/// that owns the data (the app, `hearth serve`).
 pub async fn record_config_changes(live: LiveConfig, audit: ActionLog) {
     let mut events = live.bus().subscribe();
     let mut previous: Arc<Config> = live.current();
+    let seen = std::fs::read_to_string(seen_path(&live))
+        .ok()
+        .and_then(|text| toml::from_str::<Config>(&text).ok());
+    if let Some(seen) = seen {
+        record_changes(
+            &audit,
+            &seen,
+            &previous,
+            "config.toml (while Hearth was not running)",
+        )
+        .await;
+    }
+    remember(&live, &previous);
     loop {
         let event = match events.recv().await {
             Ok(event) => event,
@@ -101,21 +149,8 @@ pub async fn record_config_changes(live: LiveConfig, audit: ActionLog) {
             continue;
         }
         let current = live.current();
-        for (setting, from, to) in changed_settings(&previous, &current) {
-            let entry = NewEntry::config_change(
-                Actor::User,
-                ConfigChangeDetail {
-                    setting,
-                    from,
-                    to,
-                    via: "config.toml".into(),
-                },
-            );
-            let detail = to_detail(&serde_json::json!({}));
-            if let Err(e) = audit.record(entry, Outcome::ok("in force", detail)).await {
-                tracing::error!(error = %e, "cannot record a config change");
-            }
-        }
+        record_changes(&audit, &previous, &current, "config.toml").await;
+        remember(&live, &current);
         previous = current;
     }
 }
@@ -167,6 +202,33 @@ mod tests {
                 break;
             }
             assert!(std::time::Instant::now() < deadline, "not recorded: {text}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        task.abort();
+
+        // A change made while nobody watched is logged at the next start.
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("max_steps = 16", "max_steps = 5");
+        std::fs::write(&path, text).unwrap();
+        let live = LiveConfig::load(&path, crate::events::EventBus::default()).unwrap();
+        let task = tokio::spawn(record_config_changes(live, audit.clone()));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let entries = audit
+                .entries(crate::audit::LogQuery::default())
+                .await
+                .unwrap();
+            if serde_json::to_string(&entries)
+                .unwrap()
+                .contains("general.max_steps")
+            {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "offline change not recorded"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         task.abort();
