@@ -3,7 +3,7 @@
 //! fails when the committed file differs from what the Rust types produce (drift check);
 //! regenerate with `UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`.
 
-use super::commands::{self, chat, history_io, providers, settings, windows};
+use super::commands::{self, chat, history_io, mcp, personal, providers, settings, windows};
 use super::error;
 use hearth_gateway::{
     agent, audit, config, conversation as conv, events, keys, policy, store, tools,
@@ -108,6 +108,23 @@ pub fn generate() -> String {
         decl::<settings::SettingsPatch>(
             &cfg,
             "`set_settings` patch: only the fields present change.",
+        ),
+        decl::<hearth_gateway::mcp::TransportKind>(&cfg, "How Hearth talks to an MCP server."),
+        decl::<hearth_gateway::mcp::ToolSummary>(&cfg, "One tool of an MCP server."),
+        decl::<hearth_gateway::mcp::ServerState>(&cfg, "Where an MCP server is in its life."),
+        decl::<hearth_gateway::mcp::ServerStatus>(&cfg, "`mcp_statuses`: one MCP server."),
+        decl::<mcp::McpImportItem>(&cfg, "One server an MCP import would add or skip."),
+        decl::<mcp::McpImportPreview>(&cfg, "`mcp_import_preview` result."),
+        decl::<personal::SendViaName>(&cfg, "How mail is sent."),
+        decl::<personal::SmtpSecurityName>(&cfg, "SMTP connection security."),
+        decl::<personal::SmtpSettings>(&cfg, "The outgoing mail server (never the password)."),
+        decl::<personal::PersonalSettings>(
+            &cfg,
+            "`get_personal_settings` result: calendars and mail.",
+        ),
+        decl::<personal::PersonalPatch>(
+            &cfg,
+            "`set_personal_settings` patch: only the fields present change.",
         ),
         decl::<history_io::ExportFormat>(&cfg, "Export formats."),
         decl::<history_io::ExportResult>(&cfg, "`export_history` result."),

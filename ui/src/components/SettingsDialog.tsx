@@ -1,15 +1,19 @@
-// Settings: Providers, Tools & folders, Personal context, Local API, Data, Appearance, About.
+// Settings: Providers, Tools & folders, MCP servers, Calendar & mail, Personal context, Local API, Data, Appearance, About.
 import { useEffect, useState } from "react";
 import { commands, errorMessage, type Appearance, type ConversationEntry, type ExportFormat } from "../ipc";
 import { bytes } from "../lib/format";
 import { useApp, type SettingsSection } from "../state/app";
 import { Dialog } from "./Dialog";
+import { SettingsMcp } from "./SettingsMcp";
+import { SettingsPersonal } from "./SettingsPersonal";
 import { SettingsProviders } from "./SettingsProviders";
 import { XIcon } from "./icons";
 
 const SECTIONS: { id: SettingsSection; label: string }[] = [
   { id: "providers", label: "Providers" },
   { id: "tools", label: "Tools & folders" },
+  { id: "mcp", label: "MCP servers" },
+  { id: "mail", label: "Calendar & mail" },
   { id: "context", label: "Personal context" },
   { id: "api", label: "Local API" },
   { id: "data", label: "Data" },
@@ -164,6 +168,12 @@ export function SettingsDialog() {
           </label>
         </div>
       );
+      break;
+    case "mcp":
+      body = <SettingsMcp />;
+      break;
+    case "mail":
+      body = <SettingsPersonal />;
       break;
     case "context":
       body = (

@@ -799,6 +799,227 @@ close_to_tray?: boolean,
  */
 local_api_enabled?: boolean, };
 
+/** How Hearth talks to an MCP server. */
+export type TransportKind = "stdio" | "http";
+
+/** One tool of an MCP server. */
+export type ToolSummary = { 
+/**
+ * The registry name, `SERVER.TOOL`.
+ */
+name: string, 
+/**
+ * The name on the server.
+ */
+remote_name: string, 
+/**
+ * What it does.
+ */
+description: string, 
+/**
+ * Its risk class (from its annotations).
+ */
+risk: Risk, };
+
+/** Where an MCP server is in its life. */
+export type ServerState = { "state": "disabled" } | { "state": "stopped" } | { "state": "starting" } | { "state": "running", 
+/**
+ * Tools registered.
+ */
+tool_count: number, } | { "state": "failed", 
+/**
+ * Why (the error, with the last stderr line when there is one).
+ */
+reason: string, 
+/**
+ * Failed attempts in a row.
+ */
+attempts: number, 
+/**
+ * Seconds until the next attempt.
+ */
+retry_in_secs: number, };
+
+/** `mcp_statuses`: one MCP server. */
+export type ServerStatus = { 
+/**
+ * The name (`SERVER` in `SERVER.TOOL`).
+ */
+name: string, 
+/**
+ * Whether it is switched on.
+ */
+enabled: boolean, 
+/**
+ * stdio or http.
+ */
+transport: TransportKind, 
+/**
+ * What runs: the command line or the URL.
+ */
+target: string, 
+/**
+ * The server's own name and version, once running.
+ */
+server_info: string | null, 
+/**
+ * Its tools, once running.
+ */
+tools: Array<ToolSummary>, } & ({ "state": "disabled" } | { "state": "stopped" } | { "state": "starting" } | { "state": "running", 
+/**
+ * Tools registered.
+ */
+tool_count: number, } | { "state": "failed", 
+/**
+ * Why (the error, with the last stderr line when there is one).
+ */
+reason: string, 
+/**
+ * Failed attempts in a row.
+ */
+attempts: number, 
+/**
+ * Seconds until the next attempt.
+ */
+retry_in_secs: number, });
+
+/** One server an MCP import would add or skip. */
+export type McpImportItem = { 
+/**
+ * The Hearth server name.
+ */
+name: string, 
+/**
+ * The name in the imported file.
+ */
+original_name: string, 
+/**
+ * What would run: the command line or the URL.
+ */
+target: string, 
+/**
+ * Why it is not imported, when it is not.
+ */
+skipped: string | null, 
+/**
+ * Names of the environment variables and headers whose values go to the keychain.
+ */
+secret_names: Array<string>, };
+
+/** `mcp_import_preview` result. */
+export type McpImportPreview = { 
+/**
+ * The file read (the given path, or Claude Desktop's config).
+ */
+path: string, 
+/**
+ * One entry per server in the file.
+ */
+servers: Array<McpImportItem>, };
+
+/** How mail is sent. */
+export type SendViaName = "smtp" | "sendmail";
+
+/** SMTP connection security. */
+export type SmtpSecurityName = "starttls" | "tls" | "plain";
+
+/** The outgoing mail server (never the password). */
+export type SmtpSettings = { 
+/**
+ * The server host name ("" = not set).
+ */
+host: string, 
+/**
+ * The port.
+ */
+port: number, 
+/**
+ * The connection security.
+ */
+security: "starttls" | "tls" | "plain", 
+/**
+ * The login; no authentication when null.
+ */
+username: string | null, 
+/**
+ * Whether the keychain holds a password for `username@host`.
+ */
+password_stored: boolean, };
+
+/** `get_personal_settings` result: calendars and mail. */
+export type PersonalSettings = { 
+/**
+ * Calendars: vdir folders, folders of them, or `.ics` files.
+ */
+calendar_paths: Array<string>, 
+/**
+ * The IANA time zone; the system's when null.
+ */
+timezone: string | null, 
+/**
+ * Maildir roots.
+ */
+maildirs: Array<string>, 
+/**
+ * The drafts maildir; the default when null.
+ */
+drafts: string | null, 
+/**
+ * The sender address.
+ */
+from: string | null, 
+/**
+ * How mail is sent.
+ */
+send_via: "smtp" | "sendmail", 
+/**
+ * The outgoing server.
+ */
+smtp: SmtpSettings, };
+
+/** `set_personal_settings` patch: only the fields present change. */
+export type PersonalPatch = { 
+/**
+ * New calendar paths (blank lines dropped).
+ */
+calendar_paths?: Array<string>, 
+/**
+ * New time zone ("" = the system's).
+ */
+timezone?: string, 
+/**
+ * New maildir roots (blank lines dropped).
+ */
+maildirs?: Array<string>, 
+/**
+ * New drafts maildir ("" = the default).
+ */
+drafts?: string, 
+/**
+ * New sender address ("" = none).
+ */
+from?: string, 
+/**
+ * New way of sending.
+ */
+send_via?: SendViaName, 
+/**
+ * New SMTP host ("" = none).
+ */
+smtp_host?: string, 
+/**
+ * New SMTP port.
+ */
+smtp_port?: number, 
+/**
+ * New SMTP security.
+ */
+smtp_security?: SmtpSecurityName, 
+/**
+ * New SMTP login ("" = no authentication).
+ */
+smtp_username?: string, };
+
 /** Export formats. */
 export type ExportFormat = "json" | "markdown";
 
@@ -843,11 +1064,22 @@ export const COMMAND_NAMES = [
   "add_rule",
   "remove_rule",
   "set_paused",
+  "mcp_statuses",
+  "mcp_restart",
+  "mcp_set_enabled",
+  "mcp_add",
+  "mcp_remove",
+  "mcp_import_preview",
+  "mcp_import",
   "pending_approvals",
   "answer_approval",
   "action_log",
   "get_settings",
   "set_settings",
+  "get_personal_settings",
+  "set_personal_settings",
+  "set_smtp_password",
+  "delete_smtp_password",
   "export_history",
   "import_history",
   "hide_quick_ask",

@@ -116,6 +116,36 @@ export const commands = {
       provider: query.provider ?? null,
     }),
 
+  // --- MCP servers ---------------------------------------------------------------------------
+  /** `mcp_statuses()` → ServerStatus[] (every configured server and its state). */
+  mcpStatuses: () => call<T.ServerStatus[]>("mcp_statuses"),
+  /** `mcp_restart({name})` → ServerStatus */
+  mcpRestart: (name: string) => call<T.ServerStatus>("mcp_restart", { name }),
+  /** `mcp_set_enabled({name, enabled})` → null (written to config.toml; the server starts/stops). */
+  mcpSetEnabled: (name: string, enabled: boolean) => call<null>("mcp_set_enabled", { name, enabled }),
+  /** `mcp_add({name, command, args, env})` → null (a stdio server; `env` values are not secret). */
+  mcpAdd: (name: string, command: string, args: string[], env: Record<string, string> = {}) =>
+    call<null>("mcp_add", { name, command, args, env }),
+  /** `mcp_remove({name})` → null (and its keychain secrets). */
+  mcpRemove: (name: string) => call<null>("mcp_remove", { name }),
+  /** `mcp_import_preview({path})` → McpImportPreview (`path` null = Claude Desktop's config). */
+  mcpImportPreview: (path?: string | null) =>
+    call<T.McpImportPreview>("mcp_import_preview", { path: path ?? null }),
+  /** `mcp_import({path})` → string[] (names added, disabled); the core re-reads the file. */
+  mcpImport: (path?: string | null) => call<string[]>("mcp_import", { path: path ?? null }),
+
+  // --- calendar & mail -----------------------------------------------------------------------
+  /** `get_personal_settings()` → PersonalSettings (never the SMTP password: only `password_stored`). */
+  getPersonalSettings: () => call<T.PersonalSettings>("get_personal_settings"),
+  /** `set_personal_settings({patch})` → PersonalSettings; "" removes an optional setting. */
+  setPersonalSettings: (patch: T.PersonalPatch) =>
+    call<T.PersonalSettings>("set_personal_settings", { patch }),
+  /** `set_smtp_password({password})` → PersonalSettings. The password crosses once, inward. */
+  setSmtpPassword: (password: string) =>
+    call<T.PersonalSettings>("set_smtp_password", { password }),
+  /** `delete_smtp_password()` → PersonalSettings */
+  deleteSmtpPassword: () => call<T.PersonalSettings>("delete_smtp_password"),
+
   // --- settings and data -----------------------------------------------------------------------
   /** `get_settings()` → Settings */
   getSettings: () => call<T.Settings>("get_settings"),

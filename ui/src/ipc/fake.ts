@@ -48,6 +48,27 @@ export class FakeBackend {
   audit = new FakeLog((entry) => this.emit({ type: "action_logged", entry }));
   turns = new Map<string, Turn>();
   listeners = new Map<string, Set<(payload: unknown) => void>>();
+  /** Configured MCP servers (Settings → MCP servers). */
+  mcp: T.ServerStatus[] = [
+    { name: "filesystem", enabled: true, transport: "stdio", target: "npx -y @modelcontextprotocol/server-filesystem ~/notes", state: "running", tool_count: 2, server_info: "filesystem 0.6.2", tools: [] },
+    { name: "github", enabled: true, transport: "stdio", target: "github-mcp-server stdio", state: "failed", reason: "exited with status 1: GITHUB_TOKEN is not set", attempts: 3, retry_in_secs: 40, server_info: null, tools: [] },
+    { name: "weather", enabled: false, transport: "http", target: "http://127.0.0.1:9001/mcp", state: "disabled", server_info: null, tools: [] },
+  ];
+  /** What the fake Claude Desktop config holds (`mcp_import_preview` / `mcp_import`). */
+  mcpImportFile: T.McpImportItem[] = [
+    { name: "memory", original_name: "memory", target: "npx -y @modelcontextprotocol/server-memory", skipped: null, secret_names: [] },
+    { name: "brave-search", original_name: "brave-search", target: "npx -y @modelcontextprotocol/server-brave-search", skipped: null, secret_names: ["BRAVE_API_KEY"] },
+  ];
+  /** Calendar & mail settings; the fake keeps the SMTP password only as "stored". */
+  personal: T.PersonalSettings = {
+    calendar_paths: ["~/.calendars/personal"],
+    timezone: null,
+    maildirs: ["~/Mail/personal"],
+    drafts: null,
+    from: "Ada Lovelace <ada@example.org>",
+    send_via: "smtp",
+    smtp: { host: "smtp.example.org", port: 587, security: "starttls", username: "ada", password_stored: false },
+  };
   /** Every command call, for tests. */
   calls: { command: string; args: Record<string, unknown> }[] = [];
   settings: T.Settings = {

@@ -111,6 +111,53 @@ export function dispatch(fake: FakeBackend, command: string, a: Record<string, u
     }
     case "action_log":
       return fake.audit.query(a as unknown as T.LogQuery);
+    case "mcp_statuses":
+      return fake.mcp;
+    case "mcp_restart": {
+      const server = fakeMcpServer(fake, s("name"));
+      if (!server.enabled) fail("invalid_input", `MCP server '${server.name}' is disabled: enable it first.`);
+      Object.assign(server, { state: "starting" });
+      return server;
+    }
+    case "mcp_set_enabled": {
+      const server = fakeMcpServer(fake, s("name"));
+      const enabled = Boolean(a.enabled);
+      fake.mcp = fake.mcp.map((x) => (x === server ? ({ ...x, enabled, state: enabled ? "starting" : "disabled" } as T.ServerStatus) : x));
+      fake.logDone({ kind: "config_change", actor: "user", summary: `mcp.servers.${server.name}.enabled changed via ui`, detail: { setting: `mcp.servers.${server.name}.enabled`, to: String(enabled), via: "ui" } });
+      return null;
+    }
+    case "mcp_add": {
+      const name = s("name").trim();
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) fail("invalid_input", "A server name uses letters, digits, _ and - only.");
+      if (fake.mcp.some((x) => x.name === name)) fail("invalid_input", `an MCP server named '${name}' already exists: remove it first`);
+      if (!s("command").trim()) fail("invalid_input", "Name the program to run.");
+      const target = [s("command").trim(), ...(a.args as string[])].join(" ");
+      fake.mcp = [...fake.mcp, { name, enabled: true, transport: "stdio", target, state: "stopped", server_info: null, tools: [] }];
+      return null;
+    }
+    case "mcp_remove":
+      fakeMcpServer(fake, s("name"));
+      fake.mcp = fake.mcp.filter((x) => x.name !== s("name"));
+      return null;
+    case "mcp_import_preview":
+      return { path: (a.path as string | null) ?? "~/.config/Claude/claude_desktop_config.json", servers: fake.mcpImportFile.map((c) => (fake.mcp.some((x) => x.name === c.name) ? { ...c, skipped: "a server with this name already exists" } : c)) } satisfies T.McpImportPreview;
+    case "mcp_import": {
+      const added = fake.mcpImportFile.filter((c) => !c.skipped && !fake.mcp.some((x) => x.name === c.name));
+      fake.mcp = [...fake.mcp, ...added.map((c) => ({ name: c.name, enabled: false, transport: "stdio", target: c.target, state: "disabled", server_info: null, tools: [] }) as T.ServerStatus)];
+      return added.map((c) => c.name);
+    }
+    case "get_personal_settings":
+      return fake.personal;
+    case "set_personal_settings":
+      return applyPersonalPatch(fake, a.patch as T.PersonalPatch);
+    case "set_smtp_password":
+      if (!fake.personal.smtp.host || !fake.personal.smtp.username) fail("invalid_input", "no SMTP server: set the host and login first");
+      if (!s("password")) fail("invalid_input", "Type the password first.");
+      fake.personal = { ...fake.personal, smtp: { ...fake.personal.smtp, password_stored: true } };
+      return fake.personal;
+    case "delete_smtp_password":
+      fake.personal = { ...fake.personal, smtp: { ...fake.personal.smtp, password_stored: false } };
+      return fake.personal;
     case "get_settings":
       return fake.settings;
     case "set_settings": {
@@ -141,4 +188,31 @@ export function dispatch(fake: FakeBackend, command: string, a: Record<string, u
     default:
       throw new FakeError("internal", `The fake backend has no command ${command}.`).toJSON();
   }
+}
+
+/** The configured MCP server `name`, or a not_found error. */
+function fakeMcpServer(fake: FakeBackend, name: string): T.ServerStatus {
+  return fake.mcp.find((x) => x.name === name) ?? fail("not_found", `no MCP server named '${name}'`);
+}
+
+/** Applies a `set_personal_settings` patch ("" removes an optional setting). */
+function applyPersonalPatch(fake: FakeBackend, patch: T.PersonalPatch): T.PersonalSettings {
+  const lines = (l: string[]) => l.map((x) => x.trim()).filter(Boolean);
+  const orNull = (v: string) => v.trim() || null;
+  const p = fake.personal;
+  const smtp = { ...p.smtp };
+  if (patch.smtp_host !== undefined) smtp.host = patch.smtp_host.trim();
+  if (patch.smtp_port !== undefined) smtp.port = patch.smtp_port;
+  if (patch.smtp_security !== undefined) smtp.security = patch.smtp_security;
+  if (patch.smtp_username !== undefined) smtp.username = orNull(patch.smtp_username);
+  fake.personal = {
+    calendar_paths: patch.calendar_paths !== undefined ? lines(patch.calendar_paths) : p.calendar_paths,
+    timezone: patch.timezone !== undefined ? orNull(patch.timezone) : p.timezone,
+    maildirs: patch.maildirs !== undefined ? lines(patch.maildirs) : p.maildirs,
+    drafts: patch.drafts !== undefined ? orNull(patch.drafts) : p.drafts,
+    from: patch.from !== undefined ? orNull(patch.from) : p.from,
+    send_via: patch.send_via ?? p.send_via,
+    smtp,
+  };
+  return fake.personal;
 }

@@ -16,7 +16,7 @@ import {
 import { connectStreams } from "./streams";
 
 /** Sections of the settings dialog. */
-export type SettingsSection = "providers" | "tools" | "context" | "api" | "data" | "appearance" | "about";
+export type SettingsSection = "providers" | "tools" | "mcp" | "mail" | "context" | "api" | "data" | "appearance" | "about";
 
 /** A short message at the bottom of the window, with an optional action. */
 export interface Toast {

@@ -8,6 +8,8 @@ pub mod chat;
 pub mod conversations;
 pub mod history_io;
 pub mod keys;
+pub mod mcp;
+pub mod personal;
 pub mod providers;
 pub mod settings;
 pub mod tools;
@@ -84,11 +86,22 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         tools::add_rule,
         tools::remove_rule,
         tools::set_paused,
+        mcp::mcp_statuses,
+        mcp::mcp_restart,
+        mcp::mcp_set_enabled,
+        mcp::mcp_add,
+        mcp::mcp_remove,
+        mcp::mcp_import_preview,
+        mcp::mcp_import,
         approvals::pending_approvals,
         approvals::answer_approval,
         activity::action_log,
         settings::get_settings,
         settings::set_settings,
+        personal::get_personal_settings,
+        personal::set_personal_settings,
+        personal::set_smtp_password,
+        personal::delete_smtp_password,
         history_io::export_history,
         history_io::import_history,
         windows::hide_quick_ask,
@@ -129,11 +142,22 @@ pub const COMMAND_NAMES: &[&str] = &[
     "add_rule",
     "remove_rule",
     "set_paused",
+    "mcp_statuses",
+    "mcp_restart",
+    "mcp_set_enabled",
+    "mcp_add",
+    "mcp_remove",
+    "mcp_import_preview",
+    "mcp_import",
     "pending_approvals",
     "answer_approval",
     "action_log",
     "get_settings",
     "set_settings",
+    "get_personal_settings",
+    "set_personal_settings",
+    "set_smtp_password",
+    "delete_smtp_password",
     "export_history",
     "import_history",
     "hide_quick_ask",
