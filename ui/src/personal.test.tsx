@@ -56,3 +56,11 @@ test("the SMTP password is sent once and never rendered back; Remove deletes it"
   await waitFor(() => expect(screen.getByTestId("smtp-password-status").textContent).toBe("Not set"));
   expect(callsTo(fake, "delete_smtp_password")).toHaveLength(1);
 });
+
+test("a keychain that cannot be asked is said so, and the rest of the section still works", async () => {
+  renderWithFake(<SettingsPersonal />, {}, (f) => {
+    f.personal = { ...f.personal, smtp: { ...f.personal.smtp, keychain_error: "the OS keychain is locked" } };
+  });
+  expect((await screen.findByRole("alert")).textContent).toBe("the OS keychain is locked");
+  expect(screen.getByTestId("personal-save")).toBeTruthy();
+});

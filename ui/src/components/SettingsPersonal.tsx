@@ -68,6 +68,11 @@ function PasswordControl({ settings, onChanged }: { settings: PersonalSettings; 
           )}
         </div>
       )}
+      {settings.smtp.keychain_error && (
+        <p className="key-warning" role="alert">
+          {settings.smtp.keychain_error}
+        </p>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -944,7 +944,11 @@ username: string | null,
 /**
  * Whether the keychain holds a password for `username@host`.
  */
-password_stored: boolean, };
+password_stored: boolean, 
+/**
+ * Why the keychain could not be asked (then `password_stored` is false).
+ */
+keychain_error: string | null, };
 
 /** `get_personal_settings` result: calendars and mail. */
 export type PersonalSettings = { 

@@ -67,7 +67,7 @@ export class FakeBackend {
     drafts: null,
     from: "Ada Lovelace <ada@example.org>",
     send_via: "smtp",
-    smtp: { host: "smtp.example.org", port: 587, security: "starttls", username: "ada", password_stored: false },
+    smtp: { host: "smtp.example.org", port: 587, security: "starttls", username: "ada", password_stored: false, keychain_error: null },
   };
   /** Every command call, for tests. */
   calls: { command: string; args: Record<string, unknown> }[] = [];

@@ -7,7 +7,7 @@ use crate::desktop::error::{ErrorKind, IpcError};
 use crate::desktop::AppState;
 use hearth_gateway::config::edit::table_mut;
 use hearth_gateway::config::{Config, ConfigError, SendVia, SmtpConfig, SmtpSecurity};
-use hearth_gateway::keys::{Keychain, Secret};
+use hearth_gateway::keys::{KeyError, Keychain, Secret};
 use hearth_gateway::tools::email::{self, EmailError};
 use hearth_gateway::Gateway;
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,8 @@ pub struct SmtpSettings {
     pub username: Option<String>,
     /// Whether the keychain holds a password for `username@host`.
     pub password_stored: bool,
+    /// Why the keychain could not be asked (then `password_stored` is false).
+    pub keychain_error: Option<String>,
 }
 
 /// `get_personal_settings` / `set_personal_settings` result.
@@ -194,8 +196,12 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// What Settings shows of `config`; `password_stored` comes from the keychain.
-pub fn personal_settings(config: &Config, password_stored: bool) -> PersonalSettings {
+/// What Settings shows of `config`; `password` is what the keychain said (stored or not).
+pub fn personal_settings(config: &Config, password: Result<bool, KeyError>) -> PersonalSettings {
+    let (password_stored, keychain_error) = match password {
+        Ok(stored) => (stored, None),
+        Err(error) => (false, Some(error.to_string())),
+    };
     let email = &config.email;
     PersonalSettings {
         calendar_paths: config.calendar.paths.iter().map(|p| display(p)).collect(),
@@ -210,12 +216,13 @@ pub fn personal_settings(config: &Config, password_stored: bool) -> PersonalSett
             security: email.smtp.security,
             username: email.smtp.username.clone(),
             password_stored,
+            keychain_error,
         },
     }
 }
 
 /// Whether the keychain holds the password of the account in `smtp` (false when none is set up).
-async fn password_stored(smtp: &SmtpConfig) -> Result<bool, IpcError> {
+async fn password_stored(smtp: &SmtpConfig) -> Result<bool, KeyError> {
     let Some(entry) = email::smtp_password_entry(smtp) else {
         return Ok(false);
     };
@@ -225,10 +232,8 @@ async fn password_stored(smtp: &SmtpConfig) -> Result<bool, IpcError> {
 
 async fn current(gateway: &Gateway) -> Result<Redacted<PersonalSettings>, IpcError> {
     let config = gateway.live_config().current();
-    let stored = password_stored(&config.email.smtp)
-        .await
-        .map_err(|e| e.redacted(gateway.keys().redactor()))?;
-    Redacted::new(gateway, &personal_settings(&config, stored))
+    let password = password_stored(&config.email.smtp).await;
+    Redacted::new(gateway, &personal_settings(&config, password))
 }
 
 /// `get_personal_settings`: calendars, mail folders and the outgoing account.
@@ -322,9 +327,10 @@ mod tests {
         assert_eq!(config.email.smtp.port, 465);
         assert_eq!(config.email.smtp.security, SmtpSecurity::Tls);
         assert_eq!(config.email.smtp.username.as_deref(), Some("ada"));
-        let shown = personal_settings(&config, false);
+        let shown = personal_settings(&config, Ok(false));
         assert_eq!(shown.smtp.host, "smtp.example.org");
         assert!(!shown.smtp.password_stored);
+        assert_eq!(shown.smtp.keychain_error, None);
     }
 
     #[test]
