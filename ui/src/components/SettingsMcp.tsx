@@ -98,7 +98,7 @@ function AddServer({ onAdded }: { onAdded: () => void }) {
     >
       <label className="field">
         <span>Name</span>
-        <input className="input mono" value={name} placeholder="files" data-testid="mcp-add-name" onChange={(e) => setName(e.target.value)} />
+        <input className="input mono" value={name} placeholder="notes" data-testid="mcp-add-name" onChange={(e) => setName(e.target.value)} />
       </label>
       <label className="field">
         <span>Command</span>
