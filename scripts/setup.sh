@@ -10,7 +10,7 @@ want_test=0
 
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
-test_pkgs=(xvfb xauth dbus-x11 gnome-keyring libglib2.0-bin libsecret-1-dev webkit2gtk-driver imagemagick
+test_pkgs=(xvfb xauth dbus-x11 libxtst6 gnome-keyring libglib2.0-bin libsecret-1-dev webkit2gtk-driver imagemagick
   python3-venv)
 
 log() { echo "setup: $*" >&2; }
