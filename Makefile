@@ -23,6 +23,7 @@ bench: setup-test ui
 	tests/bench/local_api.sh
 	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null
 	node --experimental-websocket ui/bench/run.mjs
+	tests/bench/first_frame.sh 10
 
 setup:
 	@scripts/setup.sh

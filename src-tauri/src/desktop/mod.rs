@@ -12,6 +12,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod local_api;
+mod startup;
 pub mod tray;
 pub mod windows;
 
@@ -35,6 +36,7 @@ pub struct AppState {
 
 /// Opens the desktop app and runs until it quits.
 pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
+    startup::mark_launch();
     // The gateway starts background tasks: open it inside Tauri's runtime (and leave the
     // runtime's context before the event loop starts, which may block on it).
     let runtime = tauri::async_runtime::handle();

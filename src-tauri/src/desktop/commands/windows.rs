@@ -42,7 +42,8 @@ pub fn external_link(url: &str) -> Result<String, IpcError> {
 
 /// `app_info`: version and data directory.
 #[tauri::command(rename_all = "snake_case")]
-pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    crate::desktop::startup::mark_first_ui_call(&app);
     Ok(AppInfo {
         version: hearth_gateway::VERSION.to_owned(),
         data_dir: gateway(&state).data_dir().root().display().to_string(),
