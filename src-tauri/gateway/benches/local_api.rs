@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 const SERVE_ENV: &str = "HEARTH_BENCH_SERVE_DIR";
 
 /// LiteLLM refuses to start without a strong master key; clients of both proxies authenticate.
-const LITELLM_KEY: &str = "sk-bench-0f3c9a7e5d2b4186a9c0e7f1d3b5a8c2e4f6a8b0c1d3e5f7";
+const LITELLM_KEY: &str = "sk-bench-fake-0f3c9a7e5d2b4186a9c0e7f1d3b5a8c2e4f6a8b0";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

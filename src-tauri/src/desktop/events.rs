@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn payloads_are_redacted_and_tagged() {
         let redactor = Redactor::new();
-        let secret = "sk-ant-SECRET-0123456789abcdef";
+        let secret = "sk-ant-FAKE-SECRET-0123456789abcdef";
         redactor.add(&Secret::new(secret));
         let event = Event::TextDelta {
             conversation_id: "c".into(),

@@ -126,7 +126,7 @@ mod tests {
         let _guard = runtime.enter();
         let gateway =
             Gateway::open(hearth_gateway::paths::DataDir::at(&dir.path().join("h"))).unwrap();
-        let secret = "sk-live-ABCDEFGHIJKLMNOP0123";
+        let secret = "sk-live-FAKE-ABCDEFGHIJKLMNOP0123";
         gateway
             .keys()
             .redactor()
