@@ -96,7 +96,6 @@ impl Gateway {
                 None
             }
         };
-        let config = live.current();
         let store = Store::open(&data_dir.db_path())?;
         let redactor = Redactor::new();
         let keys = Arc::new(KeyStore::open(&data_dir, redactor.clone()));
@@ -109,13 +108,7 @@ impl Gateway {
             crate::mcp::McpSecrets::new(crate::keys::Keychain::default(), redactor.clone()),
         );
         let approvals = Approvals::new(bus.clone(), live.clone());
-        let context_folder = config
-            .context
-            .folder
-            .clone()
-            .map(|f| crate::tools::roots::expand_tilde(&f))
-            .unwrap_or_else(|| data_dir.context_dir());
-        let context = ContextWatcher::start(context_folder, config.context.budget_bytes);
+        let context = ContextWatcher::start_following(&live, data_dir.context_dir());
         let agent = Agent {
             store,
             keys,

@@ -1,9 +1,15 @@
 //! Personal context: every `*.md` file under the context folder, added to the system prompt
-//! within a size budget, re-read when the folder changes (watched with `notify`).
+//! within a size budget, re-read when the folder changes (watched with `notify`). When the
+//! configured folder or budget changes ([`ContextWatcher::start_following`]), the watcher is
+//! re-pointed at once, without a restart.
 
+use crate::config::{Config, LiveConfig};
+use crate::events::Event;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use tokio::sync::broadcast::error::RecvError;
 
 /// The loaded context: which files went in and the text to add to the system prompt.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,10 +87,33 @@ fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Keeps a [`PersonalContext`] current: reloads it whenever a file under the folder changes.
+/// The context folder `config` names (`~` expanded), or `default_folder` when it names none.
+pub fn configured_folder(config: &Config, default_folder: &Path) -> PathBuf {
+    config
+        .context
+        .folder
+        .as_deref()
+        .map(crate::tools::roots::expand_tilde)
+        .unwrap_or_else(|| default_folder.to_path_buf())
+}
+
+/// Keeps a [`PersonalContext`] current: reloads it whenever a file under the folder changes, and
+/// re-points itself when the folder changes ([`ContextWatcher::point_at`]).
 pub struct ContextWatcher {
-    current: Arc<RwLock<PersonalContext>>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    current: RwLock<PersonalContext>,
+    /// Bumped (under the `current` write lock) each time the watcher is re-pointed: a change
+    /// seen by an older watcher never overwrites the new folder's context.
+    generation: AtomicU64,
+    watched: Mutex<Watched>,
+}
+
+struct Watched {
     folder: PathBuf,
+    budget: usize,
     _watcher: Option<RecommendedWatcher>,
 }
 
@@ -92,43 +121,159 @@ impl ContextWatcher {
     /// Loads the folder now and watches it. If watching fails (e.g. no inotify), the context is
     /// still loaded once and a warning is logged.
     pub fn start(folder: PathBuf, budget: usize) -> ContextWatcher {
-        let current = Arc::new(RwLock::new(PersonalContext::load(&folder, budget)));
-        let shared = current.clone();
-        let watched = folder.clone();
-        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            if event.is_ok() {
-                let fresh = PersonalContext::load(&watched, budget);
-                if let Ok(mut slot) = shared.write() {
-                    *slot = fresh;
-                }
-            }
-        })
-        .and_then(|mut watcher| {
-            watcher.watch(&folder, RecursiveMode::Recursive)?;
-            Ok(watcher)
+        let shared = Arc::new(Shared {
+            current: RwLock::new(PersonalContext::default()),
+            generation: AtomicU64::new(0),
+            watched: Mutex::new(Watched {
+                folder: folder.clone(),
+                budget,
+                _watcher: None,
+            }),
         });
-        let watcher = match watcher {
-            Ok(watcher) => Some(watcher),
-            Err(error) => {
-                tracing::warn!(folder = %folder.display(), %error, "personal context is not watched");
-                None
+        let watcher = ContextWatcher { shared };
+        watcher.repoint(folder, budget);
+        watcher
+    }
+
+    /// Like [`ContextWatcher::start`] on the folder and budget `live` names (`default_folder`
+    /// when it names none), then follows the configuration: a changed folder or budget re-points
+    /// the watcher at once. Following needs a Tokio runtime; without one the folder is fixed.
+    pub fn start_following(live: &LiveConfig, default_folder: PathBuf) -> ContextWatcher {
+        let config = live.current();
+        let watcher = ContextWatcher::start(
+            configured_folder(&config, &default_folder),
+            config.context.budget_bytes,
+        );
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(follow(
+                    Arc::downgrade(&watcher.shared),
+                    live.clone(),
+                    default_folder,
+                ));
             }
-        };
-        ContextWatcher {
-            current,
-            folder,
-            _watcher: watcher,
+            Err(_) => tracing::warn!("no runtime: the personal context folder is not followed"),
         }
+        watcher
+    }
+
+    /// Watches `folder` with `budget` from now on (nothing happens when both are unchanged).
+    pub fn point_at(&self, folder: PathBuf, budget: usize) {
+        {
+            let watched = self
+                .shared
+                .watched
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if watched.folder == folder && watched.budget == budget {
+                return;
+            }
+        }
+        tracing::info!(folder = %folder.display(), budget, "personal context folder re-pointed");
+        self.repoint(folder, budget);
+    }
+
+    fn repoint(&self, folder: PathBuf, budget: usize) {
+        let shared = &self.shared;
+        let mut watched = shared.watched.lock().unwrap_or_else(|p| p.into_inner());
+        let generation = {
+            let _current = shared.current.write().unwrap_or_else(|p| p.into_inner());
+            shared.generation.fetch_add(1, Ordering::SeqCst) + 1
+        };
+        // The old watcher goes first: its late events are ignored (older generation).
+        watched._watcher = None;
+        let watcher = watch(Arc::downgrade(shared), folder.clone(), budget, generation);
+        let fresh = PersonalContext::load(&folder, budget);
+        {
+            let mut current = shared.current.write().unwrap_or_else(|p| p.into_inner());
+            if shared.generation.load(Ordering::SeqCst) == generation {
+                *current = fresh;
+            }
+        }
+        *watched = Watched {
+            folder,
+            budget,
+            _watcher: watcher,
+        };
     }
 
     /// The context as last loaded.
     pub fn current(&self) -> PersonalContext {
-        self.current.read().map(|c| c.clone()).unwrap_or_default()
+        self.shared
+            .current
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_default()
     }
 
     /// The folder watched.
-    pub fn folder(&self) -> &Path {
-        &self.folder
+    pub fn folder(&self) -> PathBuf {
+        self.shared
+            .watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .folder
+            .clone()
+    }
+}
+
+/// A `notify` watcher on `folder` that reloads the context of generation `generation`.
+fn watch(
+    shared: Weak<Shared>,
+    folder: PathBuf,
+    budget: usize,
+    generation: u64,
+) -> Option<RecommendedWatcher> {
+    let watched = folder.clone();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        if event.is_err() || shared.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        let fresh = PersonalContext::load(&watched, budget);
+        let mut current = shared.current.write().unwrap_or_else(|p| p.into_inner());
+        if shared.generation.load(Ordering::SeqCst) == generation {
+            *current = fresh;
+        }
+    })
+    .and_then(|mut watcher| {
+        watcher.watch(&folder, RecursiveMode::Recursive)?;
+        Ok(watcher)
+    });
+    match watcher {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            tracing::warn!(folder = %folder.display(), %error, "personal context is not watched");
+            None
+        }
+    }
+}
+
+/// Re-points the watcher behind `shared` whenever the configuration changes, until the watcher
+/// is dropped or the bus closes.
+async fn follow(shared: Weak<Shared>, live: LiveConfig, default_folder: PathBuf) {
+    let mut events = live.bus().subscribe();
+    loop {
+        match events.recv().await {
+            Ok(Event::ConfigReloaded { error: None }) | Err(RecvError::Lagged(_)) => {}
+            Ok(_) => continue,
+            Err(RecvError::Closed) => return,
+        }
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        let config = live.current();
+        let folder = configured_folder(&config, &default_folder);
+        let budget = config.context.budget_bytes;
+        // Loading reads files: off the async workers.
+        let repointed = tokio::task::spawn_blocking(move || {
+            ContextWatcher { shared }.point_at(folder, budget);
+        });
+        if let Err(error) = repointed.await {
+            tracing::warn!(%error, "cannot re-point the personal context watcher");
+        }
     }
 }
 
@@ -185,6 +330,62 @@ mod tests {
             assert!(std::time::Instant::now() < deadline, "change not seen");
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+
+    async fn wait_for_text(watcher: &ContextWatcher, text: &str) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !watcher.current().text.contains(text) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "'{text}' not seen in {:?}",
+                watcher.current()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_folder_in_the_config_repoints_the_watcher_without_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let (default, chosen) = (dir.path().join("default"), dir.path().join("chosen"));
+        std::fs::create_dir_all(&default).unwrap();
+        std::fs::create_dir_all(&chosen).unwrap();
+        std::fs::write(default.join("old.md"), "I like tea").unwrap();
+        std::fs::write(chosen.join("new.md"), "I like coffee").unwrap();
+        let config_path = dir.path().join("config.toml");
+        std::fs::write(&config_path, "").unwrap();
+        let live = LiveConfig::load(&config_path, crate::events::EventBus::default()).unwrap();
+        let watcher = ContextWatcher::start_following(&live, default.clone());
+        assert_eq!(watcher.folder(), default);
+        assert!(watcher.current().text.contains("tea"));
+
+        let chosen_text = chosen.display().to_string();
+        live.edit(|doc| {
+            doc["context"]["folder"] = toml_edit::value(chosen_text);
+            Ok(())
+        })
+        .unwrap();
+        wait_for_text(&watcher, "coffee").await;
+        assert_eq!(watcher.folder(), chosen);
+        assert!(!watcher.current().text.contains("tea"));
+
+        // The new folder is watched; the old one no longer counts.
+        std::fs::write(default.join("ignored.md"), "I like milk").unwrap();
+        std::fs::write(chosen.join("more.md"), "I like biscuits").unwrap();
+        wait_for_text(&watcher, "biscuits").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!watcher.current().text.contains("milk"));
+
+        // Back to the default folder when the setting is removed.
+        live.edit(|doc| {
+            if let Some(context) = doc["context"].as_table_like_mut() {
+                context.remove("folder");
+            }
+            Ok(())
+        })
+        .unwrap();
+        wait_for_text(&watcher, "milk").await;
+        assert_eq!(watcher.folder(), default);
     }
 
     #[test]
