@@ -1,7 +1,8 @@
 //! Errors of the local API, written in the caller's API format: OpenAI's
-//! `{"error": {"message", "type", "param", "code"}}` or Anthropic's
-//! `{"type": "error", "error": {"type", "message"}}`, so each official SDK raises its own typed
-//! exception (`AuthenticationError`, `RateLimitError`, ...).
+//! `{"error": {"message", "type", "param", "code"}}`, Anthropic's
+//! `{"type": "error", "error": {"type", "message"}}` or Gemini's
+//! `{"error": {"code", "message", "status"}}`, so each official SDK raises its own typed
+//! exception (`AuthenticationError`, `RateLimitError`, `ClientError`, ...).
 
 use crate::providers::ProviderError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -16,13 +17,18 @@ pub enum ApiFormat {
     OpenAi,
     /// Anthropic Messages (and Models when the `anthropic-version` header is sent).
     Anthropic,
+    /// Gemini `generateContent` (every `/v1beta/` path).
+    Gemini,
 }
 
 impl ApiFormat {
-    /// The format of a request to `path` with these headers: `/v1/messages…` and requests
-    /// carrying `anthropic-version` are Anthropic's; everything else is OpenAI's.
+    /// The format of a request to `path` with these headers: `/v1beta/…` is Gemini's,
+    /// `/v1/messages…` and requests carrying `anthropic-version` are Anthropic's; everything
+    /// else is OpenAI's.
     pub fn detect(path: &str, headers: &HeaderMap) -> ApiFormat {
-        if path.starts_with("/v1/messages") || headers.contains_key("anthropic-version") {
+        if path.starts_with("/v1beta/") {
+            ApiFormat::Gemini
+        } else if path.starts_with("/v1/messages") || headers.contains_key("anthropic-version") {
             ApiFormat::Anthropic
         } else {
             ApiFormat::OpenAi
@@ -86,7 +92,7 @@ impl ApiError {
                 ApiFormat::Anthropic => {
                     StatusCode::from_u16(529).unwrap_or(StatusCode::BAD_GATEWAY)
                 }
-                ApiFormat::OpenAi => StatusCode::SERVICE_UNAVAILABLE,
+                ApiFormat::OpenAi | ApiFormat::Gemini => StatusCode::SERVICE_UNAVAILABLE,
             },
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
@@ -159,6 +165,7 @@ impl ApiError {
             (ApiFormat::Anthropic, ErrorKind::RateLimited) => "rate_limit_error",
             (ApiFormat::Anthropic, ErrorKind::Overloaded) => "overloaded_error",
             (ApiFormat::Anthropic, ErrorKind::Upstream | ErrorKind::Internal) => "api_error",
+            (ApiFormat::Gemini, _) => self.rpc_status(),
         }
     }
 
@@ -180,8 +187,33 @@ impl ApiError {
                     message: &self.message,
                 },
             }),
+            ApiFormat::Gemini => serde_json::to_string(&GeminiErrorBody {
+                error: GeminiError {
+                    code: self.status.as_u16(),
+                    message: &self.message,
+                    status: self.rpc_status(),
+                },
+            }),
         };
         text.unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Gemini's `status`: the `google.rpc.Code` name of the HTTP status (Google's mapping).
+    fn rpc_status(&self) -> &'static str {
+        match self.status.as_u16() {
+            400 | 413 => "INVALID_ARGUMENT",
+            401 => "UNAUTHENTICATED",
+            403 | 421 => "PERMISSION_DENIED",
+            404 => "NOT_FOUND",
+            409 => "ABORTED",
+            429 => "RESOURCE_EXHAUSTED",
+            499 => "CANCELLED",
+            501 => "UNIMPLEMENTED",
+            502 | 503 | 529 => "UNAVAILABLE",
+            504 => "DEADLINE_EXCEEDED",
+            status if (400..500).contains(&status) => "FAILED_PRECONDITION",
+            _ => "INTERNAL",
+        }
     }
 
     /// OpenAI's machine-readable `code`.
@@ -254,6 +286,18 @@ struct AnthropicError<'a> {
     message: &'a str,
 }
 
+#[derive(Serialize)]
+struct GeminiErrorBody<'a> {
+    error: GeminiError<'a>,
+}
+
+#[derive(Serialize)]
+struct GeminiError<'a> {
+    code: u16,
+    message: &'a str,
+    status: &'static str,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +312,10 @@ mod tests {
         assert_eq!(
             ApiFormat::detect("/v1/chat/completions", &none),
             ApiFormat::OpenAi
+        );
+        assert_eq!(
+            ApiFormat::detect("/v1beta/models/loc/m:generateContent", &none),
+            ApiFormat::Gemini
         );
         let mut anthropic = HeaderMap::new();
         anthropic.insert("anthropic-version", HeaderValue::from_static("2023-06-01"));
@@ -289,6 +337,15 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&anthropic.body_json()).unwrap();
         assert_eq!(body["type"], "error");
         assert_eq!(body["error"]["type"], "overloaded_error");
+        let gemini = ApiError::new(ErrorKind::Unauthenticated, ApiFormat::Gemini, "no token");
+        let body: serde_json::Value = serde_json::from_str(&gemini.body_json()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"code": 401, "message": "no token", "status": "UNAUTHENTICATED"}})
+        );
+        let busy = ApiError::new(ErrorKind::Overloaded, ApiFormat::Gemini, "busy");
+        assert_eq!(busy.status.as_u16(), 503);
+        assert_eq!(busy.type_name(), "UNAVAILABLE");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod body_limit;
 pub mod cors;
 pub mod error;
+pub mod gemini_generate;
 mod health;
 pub mod host_guard;
 pub mod models;
@@ -75,6 +76,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/v1/chat/completions", post(openai_chat::chat_completions))
         .route("/v1/responses", post(openai_responses::responses))
         .route("/v1/messages", post(anthropic_messages::messages))
+        .route("/v1beta/models/{*target}", post(gemini_generate::generate))
         .route("/v1/models", get(models::models))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
