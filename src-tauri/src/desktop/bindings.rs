@@ -1,9 +1,14 @@
 //! Typed IPC: the TypeScript declarations of the desktop's IPC types, generated from the Rust
-//! types with `ts-rs` into `ui/src/ipc/bindings.ts`, plus the list of command names. The test
-//! fails when the committed file differs from what the Rust types produce (drift check);
-//! regenerate with `UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`.
+//! types with `ts-rs` into `ui/src/ipc/bindings.ts`, plus the `Commands` map: for every
+//! registered command, its argument struct and its result type, read off the command function
+//! itself (`commands::contract`), so a change of a command's parameters or result in Rust breaks
+//! the TypeScript build. The test fails when the committed file differs from what the Rust types
+//! produce (drift check); regenerate with
+//! `UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`.
 
-use super::commands::{self, chat, history_io, mcp, personal, providers, settings, windows};
+use super::commands::{
+    self, chat, contract, history_io, mcp, personal, providers, settings, windows,
+};
 use super::error;
 use hearth_gateway::{
     agent, audit, config, conversation as conv, events, keys, policy, store, tools,
@@ -43,6 +48,10 @@ pub fn generate() -> String {
         decl::<conv::Message>(&cfg, "One message of a conversation."),
         decl::<conv::Conversation>(&cfg, "A conversation's metadata."),
         decl::<store::ListScope>(&cfg, "Which conversations a list shows."),
+        decl::<store::ListQuery>(
+            &cfg,
+            "A page of the conversation list (every field has a default).",
+        ),
         decl::<store::ConversationEntry>(&cfg, "A conversation as listed."),
         decl::<store::SearchQuery>(&cfg, "`search_history` query."),
         decl::<store::SnippetPart>(&cfg, "One piece of a search snippet."),
@@ -133,13 +142,7 @@ pub fn generate() -> String {
         out.push_str(&part);
         out.push('\n');
     }
-    out.push_str(
-        "/** Every command the core registers (ui/IPC.md). */\nexport const COMMAND_NAMES = [\n",
-    );
-    for name in commands::COMMAND_NAMES {
-        out.push_str(&format!("  \"{name}\",\n"));
-    }
-    out.push_str("] as const;\n\n/** A command name. */\nexport type CommandName = (typeof COMMAND_NAMES)[number];\n");
+    out.push_str(&command_map(&commands::contracts(&cfg)));
     out.push_str(&format!(
         "\n/** The channel every core event arrives on. */\nexport const EVENT_CHANNEL = \"{}\";\n\
          /** The channel the core asks the main window to show a conversation on. */\n\
@@ -147,6 +150,38 @@ pub fn generate() -> String {
         super::events::EVENT_CHANNEL,
         commands::windows::OPEN_CONVERSATION_CHANNEL,
     ));
+    out
+}
+
+/// The argument structs, the `Commands` map and the list of names, from the command table.
+fn command_map(contracts: &[contract::Contract]) -> String {
+    let mut out =
+        String::from("// --- Command arguments (one struct per command that takes any) ---\n\n");
+    for args in contracts.iter().filter_map(|c| c.args.as_ref()) {
+        // ts-rs gives the Rust doc comment as a whole JSDoc block.
+        let doc = args.docs.as_deref().unwrap_or("/** Command arguments. */");
+        out.push_str(&format!("{}\nexport {}\n\n", doc.trim_end(), args.decl));
+    }
+    out.push_str(
+        "/** Every command the core registers: what it takes (`args`, sent as `{ args }`; `null` = \
+         none) and what it resolves to (`result`). It rejects with `IpcError`. */\n\
+         export type Commands = {\n",
+    );
+    for c in contracts {
+        let args = c.args.as_ref().map_or("null", |a| a.name.as_str());
+        out.push_str(&format!(
+            "  {}: {{ args: {args}; result: {} }};\n",
+            c.name, c.result
+        ));
+    }
+    out.push_str(
+        "};\n\n/** Every command the core registers (ui/IPC.md), in registration order. */\n",
+    );
+    out.push_str("export const COMMAND_NAMES = [\n");
+    for c in contracts {
+        out.push_str(&format!("  \"{}\",\n", c.name));
+    }
+    out.push_str("] as const satisfies readonly (keyof Commands)[];\n\n/** A command name. */\nexport type CommandName = keyof Commands;\n");
     out
 }
 

@@ -175,6 +175,25 @@ current_leaf: string | null, };
 /** Which conversations a list shows. */
 export type ListScope = "active" | "archived" | "all" | "trash";
 
+/** A page of the conversation list (every field has a default). */
+export type ListQuery = { 
+/**
+ * Which conversations.
+ */
+scope?: ListScope, 
+/**
+ * Pinned conversations first (then newest first).
+ */
+pinned_first?: boolean, 
+/**
+ * Page size.
+ */
+limit?: number, 
+/**
+ * Conversations to skip.
+ */
+offset?: number, };
+
 /** A conversation as listed. */
 export type ConversationEntry = { 
 /**
@@ -1038,7 +1057,491 @@ path: string,
  */
 conversations: number, };
 
-/** Every command the core registers (ui/IPC.md). */
+// --- Command arguments (one struct per command that takes any) ---
+
+/**
+ * `list_conversations` arguments.
+ */
+export type ListConversationsArgs = { 
+/**
+ * The page to list; `null` = the active conversations, pinned first, the first page.
+ */
+query: ListQuery | null, };
+
+/**
+ * `get_conversation` arguments.
+ */
+export type GetConversationArgs = { 
+/**
+ * The conversation (a unique id prefix is accepted).
+ */
+id: string, };
+
+/**
+ * `rename_conversation` arguments.
+ */
+export type RenameConversationArgs = { 
+/**
+ * The conversation.
+ */
+id: string, 
+/**
+ * The new title (not blank; trimmed).
+ */
+title: string, };
+
+/**
+ * `set_pinned` arguments.
+ */
+export type SetPinnedArgs = { 
+/**
+ * The conversation.
+ */
+id: string, 
+/**
+ * Pinned (listed first) or not.
+ */
+pinned: boolean, };
+
+/**
+ * `set_archived` arguments.
+ */
+export type SetArchivedArgs = { 
+/**
+ * The conversation.
+ */
+id: string, 
+/**
+ * Archived (out of the active list) or not.
+ */
+archived: boolean, };
+
+/**
+ * `delete_conversation` arguments.
+ */
+export type DeleteConversationArgs = { 
+/**
+ * The conversation to move to the trash.
+ */
+id: string, };
+
+/**
+ * `restore_conversation` arguments.
+ */
+export type RestoreConversationArgs = { 
+/**
+ * The conversation to take out of the trash.
+ */
+id: string, };
+
+/**
+ * `search_history` arguments.
+ */
+export type SearchHistoryArgs = { 
+/**
+ * What to search for, and the filters.
+ */
+query: SearchQuery, };
+
+/**
+ * `switch_branch` arguments.
+ */
+export type SwitchBranchArgs = { 
+/**
+ * A message; the newest branch through it becomes current.
+ */
+message_id: string, };
+
+/**
+ * `send_message` arguments.
+ */
+export type SendMessageArgs = { 
+/**
+ * The conversation to continue; `null` creates one.
+ */
+conversation_id: string | null, 
+/**
+ * The user's message (not blank).
+ */
+text: string, 
+/**
+ * The model to answer with; `null` = the conversation's (or the default) model.
+ */
+model: ModelRef | null, };
+
+/**
+ * `stop_turn` arguments.
+ */
+export type StopTurnArgs = { 
+/**
+ * The conversation whose turn stops.
+ */
+conversation_id: string, };
+
+/**
+ * `regenerate` arguments.
+ */
+export type RegenerateArgs = { 
+/**
+ * The assistant message to answer again.
+ */
+message_id: string, 
+/**
+ * The model for the new answer; `null` = the model that wrote `message_id`.
+ */
+model: ModelRef | null, };
+
+/**
+ * `edit_message` arguments.
+ */
+export type EditMessageArgs = { 
+/**
+ * The user message to edit (it stays, as a sibling).
+ */
+message_id: string, 
+/**
+ * The new text (not blank).
+ */
+text: string, };
+
+/**
+ * `add_provider` arguments (the same `id` replaces: Edit).
+ */
+export type AddProviderArgs = { 
+/**
+ * The provider id (trimmed).
+ */
+id: string, 
+/**
+ * Its wire format.
+ */
+kind: ProviderKind, 
+/**
+ * Its endpoint; `null` = the kind's default.
+ */
+base_url: string | null, 
+/**
+ * The models offered from it.
+ */
+models: Array<string>, };
+
+/**
+ * `remove_provider` arguments.
+ */
+export type RemoveProviderArgs = { 
+/**
+ * The provider (its keychain entry goes too).
+ */
+id: string, };
+
+/**
+ * `test_provider` arguments.
+ */
+export type TestProviderArgs = { 
+/**
+ * The provider to probe with one tiny real call.
+ */
+id: string, };
+
+/**
+ * `set_key` arguments: the only time a key crosses the boundary (inward).
+ */
+export type SetKeyArgs = { 
+/**
+ * The configured provider.
+ */
+provider_id: string, 
+/**
+ * The API key (trimmed; never sent back).
+ */
+key: string, };
+
+/**
+ * `delete_key` arguments.
+ */
+export type DeleteKeyArgs = { 
+/**
+ * The provider whose key leaves the keychain.
+ */
+provider_id: string, };
+
+/**
+ * `set_tool_decision` arguments.
+ */
+export type SetToolDecisionArgs = { 
+/**
+ * The tool name, such as `shell.run`.
+ */
+tool: string, 
+/**
+ * What happens to calls no rule matches.
+ */
+decision: Decision, };
+
+/**
+ * `add_rule` arguments.
+ */
+export type AddRuleArgs = { 
+/**
+ * The rule, such as `shell.run(git status*)`.
+ */
+rule: string, 
+/**
+ * The list it goes into.
+ */
+effect: RuleList, };
+
+/**
+ * `remove_rule` arguments.
+ */
+export type RemoveRuleArgs = { 
+/**
+ * The rule as listed.
+ */
+rule: string, 
+/**
+ * The list it is in.
+ */
+effect: RuleList, };
+
+/**
+ * `set_paused` arguments.
+ */
+export type SetPausedArgs = { 
+/**
+ * The agent is paused (no tool runs) or not.
+ */
+paused: boolean, };
+
+/**
+ * `mcp_restart` arguments.
+ */
+export type McpRestartArgs = { 
+/**
+ * The configured server.
+ */
+name: string, };
+
+/**
+ * `mcp_set_enabled` arguments.
+ */
+export type McpSetEnabledArgs = { 
+/**
+ * The configured server.
+ */
+name: string, 
+/**
+ * On (starts) or off (stops).
+ */
+enabled: boolean, };
+
+/**
+ * `mcp_add` arguments: a stdio server.
+ */
+export type McpAddArgs = { 
+/**
+ * A new server name (letters, digits, `_`, `-`).
+ */
+name: string, 
+/**
+ * The program to run.
+ */
+command: string, 
+/**
+ * Its arguments.
+ */
+args: Array<string>, 
+/**
+ * Extra environment variables (not secret: written to config.toml).
+ */
+env: { [key in string]: string }, };
+
+/**
+ * `mcp_remove` arguments.
+ */
+export type McpRemoveArgs = { 
+/**
+ * The server (its keychain secrets go too).
+ */
+name: string, };
+
+/**
+ * `mcp_import_preview` arguments.
+ */
+export type McpImportPreviewArgs = { 
+/**
+ * The file to read; `null` = Claude Desktop's config for this OS.
+ */
+path: string | null, };
+
+/**
+ * `mcp_import` arguments.
+ */
+export type McpImportArgs = { 
+/**
+ * The file to read; `null` = Claude Desktop's config for this OS.
+ */
+path: string | null, };
+
+/**
+ * `answer_approval` arguments.
+ */
+export type AnswerApprovalArgs = { 
+/**
+ * The pending approval request.
+ */
+id: string, 
+/**
+ * Allow once, always allow, or deny (with an optional note).
+ */
+answer: ApprovalAnswer, };
+
+/**
+ * `action_log` arguments: one page of the action log, newest first.
+ */
+export type ActionLogArgs = { 
+/**
+ * Most entries to return (1 to 1000).
+ */
+limit: number, 
+/**
+ * Only entries with a lower `seq` (paging back); `null` = from the newest.
+ */
+before: number | null, 
+/**
+ * Only entries of this kind.
+ */
+kind: EntryKind | null, 
+/**
+ * Only entries whose `detail.tool` is this tool.
+ */
+tool: string | null, 
+/**
+ * Only entries whose `detail.provider` is this provider.
+ */
+provider: string | null, };
+
+/**
+ * `set_settings` arguments.
+ */
+export type SetSettingsArgs = { 
+/**
+ * The fields to change.
+ */
+patch: SettingsPatch, };
+
+/**
+ * `set_personal_settings` arguments.
+ */
+export type SetPersonalSettingsArgs = { 
+/**
+ * The fields to change (`""` removes an optional setting).
+ */
+patch: PersonalPatch, };
+
+/**
+ * `set_smtp_password` arguments: the password crosses once, inward.
+ */
+export type SetSmtpPasswordArgs = { 
+/**
+ * The SMTP password (stored in the keychain as `smtp:USER@HOST`).
+ */
+password: string, };
+
+/**
+ * `export_history` arguments.
+ */
+export type ExportHistoryArgs = { 
+/**
+ * One conversation; `null` = all of them.
+ */
+id: string | null, 
+/**
+ * The file format.
+ */
+format: ExportFormat, };
+
+/**
+ * `import_history` arguments.
+ */
+export type ImportHistoryArgs = { 
+/**
+ * A Hearth JSON export on this machine.
+ */
+path: string, };
+
+/**
+ * `open_in_main` arguments.
+ */
+export type OpenInMainArgs = { 
+/**
+ * The conversation the main window shows.
+ */
+conversation_id: string, };
+
+/**
+ * `open_external` arguments.
+ */
+export type OpenExternalArgs = { 
+/**
+ * An http(s) or mailto link.
+ */
+url: string, };
+
+/** Every command the core registers: what it takes (`args`, sent as `{ args }`; `null` = none) and what it resolves to (`result`). It rejects with `IpcError`. */
+export type Commands = {
+  app_info: { args: null; result: AppInfo };
+  list_conversations: { args: ListConversationsArgs; result: Array<ConversationEntry> };
+  get_conversation: { args: GetConversationArgs; result: ConversationView };
+  create_conversation: { args: null; result: Conversation };
+  rename_conversation: { args: RenameConversationArgs; result: Conversation };
+  set_pinned: { args: SetPinnedArgs; result: Conversation };
+  set_archived: { args: SetArchivedArgs; result: Conversation };
+  delete_conversation: { args: DeleteConversationArgs; result: null };
+  restore_conversation: { args: RestoreConversationArgs; result: Conversation };
+  search_history: { args: SearchHistoryArgs; result: Array<SearchHit> };
+  switch_branch: { args: SwitchBranchArgs; result: ConversationView };
+  send_message: { args: SendMessageArgs; result: TurnHandle };
+  stop_turn: { args: StopTurnArgs; result: null };
+  regenerate: { args: RegenerateArgs; result: TurnHandle };
+  edit_message: { args: EditMessageArgs; result: TurnHandle };
+  list_models: { args: null; result: Array<ModelInfo> };
+  list_providers: { args: null; result: Array<ProviderInfo> };
+  add_provider: { args: AddProviderArgs; result: ProviderInfo };
+  remove_provider: { args: RemoveProviderArgs; result: null };
+  test_provider: { args: TestProviderArgs; result: ProviderTestResult };
+  key_status: { args: null; result: Array<KeyStatus> };
+  set_key: { args: SetKeyArgs; result: KeyStatus };
+  delete_key: { args: DeleteKeyArgs; result: KeyStatus };
+  list_tools: { args: null; result: Array<ToolInfo> };
+  set_tool_decision: { args: SetToolDecisionArgs; result: ToolInfo };
+  add_rule: { args: AddRuleArgs; result: null };
+  remove_rule: { args: RemoveRuleArgs; result: null };
+  set_paused: { args: SetPausedArgs; result: null };
+  mcp_statuses: { args: null; result: Array<ServerStatus> };
+  mcp_restart: { args: McpRestartArgs; result: ServerStatus };
+  mcp_set_enabled: { args: McpSetEnabledArgs; result: null };
+  mcp_add: { args: McpAddArgs; result: null };
+  mcp_remove: { args: McpRemoveArgs; result: null };
+  mcp_import_preview: { args: McpImportPreviewArgs; result: McpImportPreview };
+  mcp_import: { args: McpImportArgs; result: Array<string> };
+  pending_approvals: { args: null; result: Array<ApprovalRequest> };
+  answer_approval: { args: AnswerApprovalArgs; result: null };
+  action_log: { args: ActionLogArgs; result: Array<ActionLogEntry> };
+  get_settings: { args: null; result: Settings };
+  set_settings: { args: SetSettingsArgs; result: Settings };
+  get_personal_settings: { args: null; result: PersonalSettings };
+  set_personal_settings: { args: SetPersonalSettingsArgs; result: PersonalSettings };
+  set_smtp_password: { args: SetSmtpPasswordArgs; result: PersonalSettings };
+  delete_smtp_password: { args: null; result: PersonalSettings };
+  export_history: { args: ExportHistoryArgs; result: ExportResult };
+  import_history: { args: ImportHistoryArgs; result: ImportReport };
+  hide_quick_ask: { args: null; result: null };
+  open_in_main: { args: OpenInMainArgs; result: null };
+  open_external: { args: OpenExternalArgs; result: null };
+};
+
+/** Every command the core registers (ui/IPC.md), in registration order. */
 export const COMMAND_NAMES = [
   "app_info",
   "list_conversations",
@@ -1089,10 +1592,10 @@ export const COMMAND_NAMES = [
   "hide_quick_ask",
   "open_in_main",
   "open_external",
-] as const;
+] as const satisfies readonly (keyof Commands)[];
 
 /** A command name. */
-export type CommandName = (typeof COMMAND_NAMES)[number];
+export type CommandName = keyof Commands;
 
 /** The channel every core event arrives on. */
 export const EVENT_CHANNEL = "hearth://event";

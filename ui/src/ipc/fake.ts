@@ -119,10 +119,11 @@ export class FakeBackend {
   transport(): Transport {
     return {
       native: false,
-      invoke: async <R,>(command: string, args?: Record<string, unknown>) => {
-        // Behave like IPC: asynchronous, and results are copies.
+      invoke: async <R,>(command: string, payload?: Record<string, unknown>) => {
+        // Behave like IPC: asynchronous, and results are copies. Like the core, a command's
+        // argument struct arrives as `{ args }` (nothing for a command without arguments).
         await Promise.resolve();
-        const result = this.handle(command, args ?? {});
+        const result = this.handle(command, payload?.args ?? null);
         return (result === undefined ? null : structuredClone(result)) as R;
       },
       listen: (channel, handler) => {
@@ -146,7 +147,7 @@ export class FakeBackend {
     for (const handler of this.listeners.get(channel) ?? []) handler(structuredClone(payload));
   }
 
-  handle(command: string, a: Record<string, unknown>): unknown {
+  handle(command: string, a: unknown): unknown {
     return dispatch(this, command, a);
   }
 
@@ -178,7 +179,7 @@ export class FakeBackend {
     return c;
   }
 
-  listConversations(query: T.ListQuery | null): T.Conversation[] {
+  listConversations(query: T.ListQuery | null): T.ConversationEntry[] {
     const all = [...this.conversations.values()]
       .filter((c) => {
         const scope = query?.scope ?? "active";
@@ -188,7 +189,9 @@ export class FakeBackend {
       })
       .sort((x, y) => Number(y.pinned) - Number(x.pinned) || y.updated_at - x.updated_at);
     const offset = query?.offset ?? 0;
-    return all.slice(offset, offset + (query?.limit ?? 200));
+    const counts = new Map<string, number>();
+    for (const m of this.messages.values()) counts.set(m.conversation_id, (counts.get(m.conversation_id) ?? 0) + 1);
+    return all.slice(offset, offset + (query?.limit ?? 200)).map((c) => ({ ...c, message_count: counts.get(c.id) ?? 0 }));
   }
 
   path(conversation: T.Conversation): T.Message[] {

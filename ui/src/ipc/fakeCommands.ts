@@ -1,193 +1,189 @@
-// The fake backend's command dispatcher: one case per IPC command (see commands.ts).
+// The fake backend's command handlers: one per IPC command, typed by the generated `Commands` map
+// (bindings.ts), so a change of a command's arguments or result in Rust fails the type check here
+// too. `a` is the command's argument struct (what the core receives as `args`).
 import type * as T from "./types";
+import type { CommandName, Commands } from "./bindings";
 import { OPEN_CONVERSATION_CHANNEL } from "./events";
 import type { FakeBackend } from "./fake";
 import { fail, FakeError } from "./fakeErrors";
 import { TOOLS } from "./fakeWorld";
 
-/** Runs one command against the fake backend. */
-export function dispatch(fake: FakeBackend, command: string, a: Record<string, unknown>): unknown {
-  fake.calls.push({ command, args: a });
-  const s = (k: string) => a[k] as string;
-  switch (command) {
-    case "app_info":
-      return { version: "0.1.0-dev", data_dir: fake.settings.data_dir } satisfies T.AppInfo;
-    case "list_conversations":
-      return fake.listConversations((a.query as T.ListQuery | null) ?? null);
-    case "get_conversation":
-      return fake.view(s("id"));
-    case "create_conversation":
-      return fake.createConversation("New chat");
-    case "rename_conversation":
-      return fake.patchConversation(s("id"), { title: s("title").trim() || "Untitled" });
-    case "set_pinned":
-      return fake.patchConversation(s("id"), { pinned: Boolean(a.pinned) });
-    case "set_archived":
-      return fake.patchConversation(s("id"), { archived: Boolean(a.archived) });
-    case "delete_conversation":
-      fake.conversationOr404(s("id"));
-      fake.trash.add(s("id"));
-      return null;
-    case "restore_conversation":
-      fake.trash.delete(s("id"));
-      return fake.conversationOr404(s("id"));
-    case "search_history":
-      return fake.search((a.query as T.SearchQuery).text);
-    case "send_message":
-      return fake.send(a.conversation_id as string | null, s("text"), a.model as T.ModelRef | null);
-    case "stop_turn": {
-      const turn = fake.turns.get(s("conversation_id"));
-      if (turn) {
-        turn.cancelled = true;
-        turn.wake?.();
-      }
-      return null;
+/** One handler per command: its generated arguments in, its generated result out. */
+type Handlers = {
+  [K in CommandName]: (fake: FakeBackend, a: Commands[K]["args"]) => Commands[K]["result"];
+};
+
+const handlers: Handlers = {
+  app_info: (fake) => ({ version: "0.1.0-dev", data_dir: fake.settings.data_dir }),
+  list_conversations: (fake, a) => fake.listConversations(a.query),
+  get_conversation: (fake, a) => fake.view(a.id),
+  create_conversation: (fake) => fake.createConversation("New chat"),
+  rename_conversation: (fake, a) => fake.patchConversation(a.id, { title: a.title.trim() || "Untitled" }),
+  set_pinned: (fake, a) => fake.patchConversation(a.id, { pinned: a.pinned }),
+  set_archived: (fake, a) => fake.patchConversation(a.id, { archived: a.archived }),
+  delete_conversation: (fake, a) => {
+    fake.conversationOr404(a.id);
+    fake.trash.add(a.id);
+    return null;
+  },
+  restore_conversation: (fake, a) => {
+    fake.trash.delete(a.id);
+    return fake.conversationOr404(a.id);
+  },
+  search_history: (fake, a) => fake.search(a.query.text),
+  send_message: (fake, a) => fake.send(a.conversation_id, a.text, a.model),
+  stop_turn: (fake, a) => {
+    const turn = fake.turns.get(a.conversation_id);
+    if (turn) {
+      turn.cancelled = true;
+      turn.wake?.();
     }
-    case "regenerate":
-      return fake.regenerate(s("message_id"), a.model as T.ModelRef | null);
-    case "edit_message":
-      return fake.edit(s("message_id"), s("text"));
-    case "switch_branch":
-      return fake.switchBranch(s("message_id"));
-    case "list_models":
-      return fake.providers.flatMap((p) =>
-        p.models.map((m) => ({ provider: p.id, model: m, label: m })),
-      ) satisfies T.ModelInfo[];
-    case "list_providers":
-      return fake.providers;
-    case "add_provider":
-      return fake.addProvider(a as unknown as T.ProviderSpec);
-    case "remove_provider":
-      fake.providers = fake.providers.filter((p) => p.id !== s("id"));
-      fake.keys.delete(s("id"));
-      return null;
-    case "test_provider":
-      return fake.testProvider(s("id"));
-    case "key_status":
-      return fake.providers.map((p) => fake.keyStatus(p.id));
-    case "set_key": {
-      const key = s("key").trim();
-      if (key.length < 8) fail("invalid_input", "That key looks too short. Paste the whole key.");
-      fake.keys.set(s("provider_id"), key.slice(-4));
-      fake.logDone({ kind: "config_change", actor: "user", summary: `key for ${s("provider_id")} set via ui`, detail: { setting: `keys.${s("provider_id")}`, via: "ui", provider: s("provider_id") } });
-      return fake.keyStatus(s("provider_id"));
+    return null;
+  },
+  regenerate: (fake, a) => fake.regenerate(a.message_id, a.model),
+  edit_message: (fake, a) => fake.edit(a.message_id, a.text),
+  switch_branch: (fake, a) => fake.switchBranch(a.message_id),
+  list_models: (fake) => fake.providers.flatMap((p) => p.models.map((m) => ({ provider: p.id, model: m, label: m }))),
+  list_providers: (fake) => fake.providers,
+  add_provider: (fake, a) => fake.addProvider(a),
+  remove_provider: (fake, a) => {
+    fake.providers = fake.providers.filter((p) => p.id !== a.id);
+    fake.keys.delete(a.id);
+    return null;
+  },
+  test_provider: (fake, a) => fake.testProvider(a.id),
+  key_status: (fake) => fake.providers.map((p) => fake.keyStatus(p.id)),
+  set_key: (fake, a) => {
+    const key = a.key.trim();
+    if (key.length < 8) fail("invalid_input", "That key looks too short. Paste the whole key.");
+    fake.keys.set(a.provider_id, key.slice(-4));
+    fake.logDone({ kind: "config_change", actor: "user", summary: `key for ${a.provider_id} set via ui`, detail: { setting: `keys.${a.provider_id}`, via: "ui", provider: a.provider_id } });
+    return fake.keyStatus(a.provider_id);
+  },
+  delete_key: (fake, a) => {
+    fake.keys.delete(a.provider_id);
+    return fake.keyStatus(a.provider_id);
+  },
+  list_tools: (fake) => TOOLS.map((t) => fake.toolInfo(t)),
+  set_tool_decision: (fake, a) => {
+    const tool = TOOLS.find((t) => t.name === a.tool) ?? fail("not_found", `No tool named ${a.tool}.`);
+    fake.decisions.set(tool.name, a.decision);
+    fake.logDone({ kind: "config_change", actor: "user", summary: `permissions.tools.${tool.name} changed via ui`, detail: { setting: `permissions.tools.${tool.name}`, to: a.decision, via: "ui", tool: tool.name } });
+    return fake.toolInfo(tool);
+  },
+  add_rule: (fake, a) => {
+    const rule = a.rule.trim();
+    if (!/^[\w.-]+(\(.+\))?$/.test(rule)) {
+      fail("invalid_input", `“${rule}” is not a rule. Write it like shell.run(git status*).`);
     }
-    case "delete_key":
-      fake.keys.delete(s("provider_id"));
-      return fake.keyStatus(s("provider_id"));
-    case "list_tools":
-      return TOOLS.map((t) => fake.toolInfo(t));
-    case "set_tool_decision": {
-      const tool = TOOLS.find((t) => t.name === s("tool")) ?? fail("not_found", `No tool named ${s("tool")}.`);
-      fake.decisions.set(tool.name, a.decision as T.Decision);
-      fake.logDone({ kind: "config_change", actor: "user", summary: `permissions.tools.${tool.name} changed via ui`, detail: { setting: `permissions.tools.${tool.name}`, to: a.decision as string, via: "ui", tool: tool.name } });
-      return fake.toolInfo(tool);
+    if (!fake.rules.some((r) => r.rule === rule && r.effect === a.effect)) {
+      fake.rules.push({ rule, effect: a.effect });
     }
-    case "add_rule": {
-      const rule = s("rule").trim();
-      if (!/^[\w.-]+(\(.+\))?$/.test(rule)) {
-        fail("invalid_input", `“${rule}” is not a rule. Write it like shell.run(git status*).`);
-      }
-      if (!fake.rules.some((r) => r.rule === rule && r.effect === a.effect)) {
-        fake.rules.push({ rule, effect: a.effect as T.RuleEffect });
-      }
-      fake.logDone({ kind: "config_change", actor: "user", summary: `permissions.${a.effect as string} changed via ui`, detail: { setting: `permissions.${a.effect as string}`, to: rule, via: "ui" } });
-      return null;
+    fake.logDone({ kind: "config_change", actor: "user", summary: `permissions.${a.effect} changed via ui`, detail: { setting: `permissions.${a.effect}`, to: rule, via: "ui" } });
+    return null;
+  },
+  remove_rule: (fake, a) => {
+    fake.rules = fake.rules.filter((r) => !(r.rule === a.rule && r.effect === a.effect));
+    return null;
+  },
+  set_paused: (fake, a) => {
+    fake.settings.paused = a.paused;
+    fake.emit({ type: "agent_paused", paused: fake.settings.paused });
+    fake.logDone({ kind: "config_change", actor: "user", summary: `permissions.paused changed via ui`, detail: { setting: "permissions.paused", to: String(fake.settings.paused), via: "ui" } });
+    return null;
+  },
+  pending_approvals: (fake) => [...fake.approvals.values()].map((p) => p.request),
+  answer_approval: (fake, a) => {
+    const pending = fake.approvals.get(a.id) ?? fail("not_found", "That approval is no longer pending.");
+    pending.answer(a.answer);
+    return null;
+  },
+  action_log: (fake, a) => fake.audit.query(a),
+  mcp_statuses: (fake) => fake.mcp,
+  mcp_restart: (fake, a) => {
+    const server = fakeMcpServer(fake, a.name);
+    if (!server.enabled) fail("invalid_input", `MCP server '${server.name}' is disabled: enable it first.`);
+    Object.assign(server, { state: "starting" });
+    return server;
+  },
+  mcp_set_enabled: (fake, a) => {
+    const server = fakeMcpServer(fake, a.name);
+    const enabled = a.enabled;
+    fake.mcp = fake.mcp.map((x) => (x === server ? ({ ...x, enabled, state: enabled ? "starting" : "disabled" } as T.ServerStatus) : x));
+    fake.logDone({ kind: "config_change", actor: "user", summary: `mcp.servers.${server.name}.enabled changed via ui`, detail: { setting: `mcp.servers.${server.name}.enabled`, to: String(enabled), via: "ui" } });
+    return null;
+  },
+  mcp_add: (fake, a) => {
+    const name = a.name.trim();
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) fail("invalid_input", "A server name uses letters, digits, _ and - only.");
+    if (fake.mcp.some((x) => x.name === name)) fail("invalid_input", `an MCP server named '${name}' already exists: remove it first`);
+    if (!a.command.trim()) fail("invalid_input", "Name the program to run.");
+    const target = [a.command.trim(), ...a.args].join(" ");
+    fake.mcp = [...fake.mcp, { name, enabled: true, transport: "stdio", target, state: "stopped", server_info: null, tools: [] }];
+    return null;
+  },
+  mcp_remove: (fake, a) => {
+    fakeMcpServer(fake, a.name);
+    fake.mcp = fake.mcp.filter((x) => x.name !== a.name);
+    return null;
+  },
+  mcp_import_preview: (fake, a) => ({
+    path: a.path ?? "~/.config/Claude/claude_desktop_config.json",
+    servers: fake.mcpImportFile.map((c) => (fake.mcp.some((x) => x.name === c.name) ? { ...c, skipped: "a server with this name already exists" } : c)),
+  }),
+  mcp_import: (fake) => {
+    const added = fake.mcpImportFile.filter((c) => !c.skipped && !fake.mcp.some((x) => x.name === c.name));
+    fake.mcp = [...fake.mcp, ...added.map((c) => ({ name: c.name, enabled: false, transport: "stdio", target: c.target, state: "disabled", server_info: null, tools: [] }) as T.ServerStatus)];
+    return added.map((c) => c.name);
+  },
+  get_personal_settings: (fake) => fake.personal,
+  set_personal_settings: (fake, a) => applyPersonalPatch(fake, a.patch),
+  set_smtp_password: (fake, a) => {
+    if (!fake.personal.smtp.host || !fake.personal.smtp.username) fail("invalid_input", "no SMTP server: set the host and login first");
+    if (!a.password) fail("invalid_input", "Type the password first.");
+    fake.personal = { ...fake.personal, smtp: { ...fake.personal.smtp, password_stored: true } };
+    return fake.personal;
+  },
+  delete_smtp_password: (fake) => {
+    fake.personal = { ...fake.personal, smtp: { ...fake.personal.smtp, password_stored: false } };
+    return fake.personal;
+  },
+  get_settings: (fake) => fake.settings,
+  set_settings: (fake, a) => {
+    const { local_api_enabled, ...rest } = a.patch;
+    Object.assign(fake.settings, rest);
+    if (local_api_enabled !== undefined) fake.settings.local_api.enabled = local_api_enabled;
+    return fake.settings;
+  },
+  export_history: (fake, a) => ({
+    path: `${fake.settings.data_dir}/exports/hearth-${new Date().toISOString().slice(0, 10)}.${a.format === "markdown" ? "md" : "json"}`,
+    conversations: a.id ? 1 : fake.conversations.size,
+  }),
+  import_history: (_fake, a) => {
+    if (!a.path) fail("invalid_input", "Choose a file to import.");
+    return { imported: [], skipped_existing: [] };
+  },
+  hide_quick_ask: () => null,
+  open_in_main: (fake, a) => {
+    fake.emitOn(OPEN_CONVERSATION_CHANNEL, { conversation_id: a.conversation_id });
+    return null;
+  },
+  open_external: (_fake, a) => {
+    if (typeof window !== "undefined" && /^(https?:|mailto:)/.test(a.url)) {
+      window.open(a.url, "_blank", "noopener");
     }
-    case "remove_rule":
-      fake.rules = fake.rules.filter((r) => !(r.rule === s("rule") && r.effect === a.effect));
-      return null;
-    case "set_paused":
-      fake.settings.paused = Boolean(a.paused);
-      fake.emit({ type: "agent_paused", paused: fake.settings.paused });
-      fake.logDone({ kind: "config_change", actor: "user", summary: `permissions.paused changed via ui`, detail: { setting: "permissions.paused", to: String(fake.settings.paused), via: "ui" } });
-      return null;
-    case "pending_approvals":
-      return [...fake.approvals.values()].map((p) => p.request);
-    case "answer_approval": {
-      const pending = fake.approvals.get(s("id")) ?? fail("not_found", "That approval is no longer pending.");
-      pending.answer(a.answer as T.ApprovalAnswer);
-      return null;
-    }
-    case "action_log":
-      return fake.audit.query(a as unknown as T.LogQuery);
-    case "mcp_statuses":
-      return fake.mcp;
-    case "mcp_restart": {
-      const server = fakeMcpServer(fake, s("name"));
-      if (!server.enabled) fail("invalid_input", `MCP server '${server.name}' is disabled: enable it first.`);
-      Object.assign(server, { state: "starting" });
-      return server;
-    }
-    case "mcp_set_enabled": {
-      const server = fakeMcpServer(fake, s("name"));
-      const enabled = Boolean(a.enabled);
-      fake.mcp = fake.mcp.map((x) => (x === server ? ({ ...x, enabled, state: enabled ? "starting" : "disabled" } as T.ServerStatus) : x));
-      fake.logDone({ kind: "config_change", actor: "user", summary: `mcp.servers.${server.name}.enabled changed via ui`, detail: { setting: `mcp.servers.${server.name}.enabled`, to: String(enabled), via: "ui" } });
-      return null;
-    }
-    case "mcp_add": {
-      const name = s("name").trim();
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) fail("invalid_input", "A server name uses letters, digits, _ and - only.");
-      if (fake.mcp.some((x) => x.name === name)) fail("invalid_input", `an MCP server named '${name}' already exists: remove it first`);
-      if (!s("command").trim()) fail("invalid_input", "Name the program to run.");
-      const target = [s("command").trim(), ...(a.args as string[])].join(" ");
-      fake.mcp = [...fake.mcp, { name, enabled: true, transport: "stdio", target, state: "stopped", server_info: null, tools: [] }];
-      return null;
-    }
-    case "mcp_remove":
-      fakeMcpServer(fake, s("name"));
-      fake.mcp = fake.mcp.filter((x) => x.name !== s("name"));
-      return null;
-    case "mcp_import_preview":
-      return { path: (a.path as string | null) ?? "~/.config/Claude/claude_desktop_config.json", servers: fake.mcpImportFile.map((c) => (fake.mcp.some((x) => x.name === c.name) ? { ...c, skipped: "a server with this name already exists" } : c)) } satisfies T.McpImportPreview;
-    case "mcp_import": {
-      const added = fake.mcpImportFile.filter((c) => !c.skipped && !fake.mcp.some((x) => x.name === c.name));
-      fake.mcp = [...fake.mcp, ...added.map((c) => ({ name: c.name, enabled: false, transport: "stdio", target: c.target, state: "disabled", server_info: null, tools: [] }) as T.ServerStatus)];
-      return added.map((c) => c.name);
-    }
-    case "get_personal_settings":
-      return fake.personal;
-    case "set_personal_settings":
-      return applyPersonalPatch(fake, a.patch as T.PersonalPatch);
-    case "set_smtp_password":
-      if (!fake.personal.smtp.host || !fake.personal.smtp.username) fail("invalid_input", "no SMTP server: set the host and login first");
-      if (!s("password")) fail("invalid_input", "Type the password first.");
-      fake.personal = { ...fake.personal, smtp: { ...fake.personal.smtp, password_stored: true } };
-      return fake.personal;
-    case "delete_smtp_password":
-      fake.personal = { ...fake.personal, smtp: { ...fake.personal.smtp, password_stored: false } };
-      return fake.personal;
-    case "get_settings":
-      return fake.settings;
-    case "set_settings": {
-      const patch = a.patch as T.SettingsPatch;
-      const { local_api_enabled, ...rest } = patch;
-      Object.assign(fake.settings, rest);
-      if (local_api_enabled !== undefined) fake.settings.local_api.enabled = local_api_enabled;
-      return fake.settings;
-    }
-    case "export_history":
-      return {
-        path: `${fake.settings.data_dir}/exports/hearth-${new Date().toISOString().slice(0, 10)}.${a.format === "markdown" ? "md" : "json"}`,
-        conversations: a.id ? 1 : fake.conversations.size,
-      } satisfies T.ExportResult;
-    case "import_history":
-      if (!s("path")) fail("invalid_input", "Choose a file to import.");
-      return { imported: [], skipped_existing: [] } satisfies T.ImportReport;
-    case "hide_quick_ask":
-      return null;
-    case "open_in_main":
-      fake.emitOn(OPEN_CONVERSATION_CHANNEL, { conversation_id: s("conversation_id") });
-      return null;
-    case "open_external":
-      if (typeof window !== "undefined" && /^(https?:|mailto:)/.test(s("url"))) {
-        window.open(s("url"), "_blank", "noopener");
-      }
-      return null;
-    default:
-      throw new FakeError("internal", `The fake backend has no command ${command}.`).toJSON();
+    return null;
+  },
+};
+
+/** Runs one command against the fake backend; `args` is the argument struct (`null` for none). */
+export function dispatch(fake: FakeBackend, command: string, args: unknown): unknown {
+  fake.calls.push({ command, args: (args ?? {}) as Record<string, unknown> });
+  if (!Object.prototype.hasOwnProperty.call(handlers, command)) {
+    throw new FakeError("internal", `The fake backend has no command ${command}.`).toJSON();
   }
+  const handler = handlers[command as CommandName] as (fake: FakeBackend, a: unknown) => unknown;
+  return handler(fake, args ?? null);
 }
 
 /** The configured MCP server `name`, or a not_found error. */

@@ -2,78 +2,14 @@
 //
 // Every type of a Rust value that crosses the boundary is GENERATED from the Rust types by ts-rs
 // into ./bindings.ts (`UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`; the same
-// test without the variable fails when bindings.ts is stale). This file re-exports them and adds
-// the few shapes that exist only on this side: command argument objects, narrowed aliases.
+// test without the variable fails when bindings.ts is stale) — including each command's argument
+// struct and the `Commands` map. This file re-exports them and adds a few aliases derived from
+// them (nothing here restates a wire shape by hand).
 
-import type {
-  ActionLogEntry,
-  Block,
-  EntryKind,
-  EntryStatus,
-  Event,
-  JsonValue,
-  ListScope,
-  ProviderKind,
-  RuleList,
-} from "./bindings";
+import type { ActionLogArgs, ActionLogEntry, AddProviderArgs, Block, EntryKind, EntryStatus, Event, JsonValue, RuleList } from "./bindings";
 
-export type {
-  ActionLogEntry,
-  Actor,
-  AppInfo,
-  Appearance,
-  ApprovalAnswer,
-  ApprovalRequest,
-  Block,
-  CommandName,
-  ContextFile,
-  Conversation,
-  ConversationEntry,
-  ConversationView,
-  Decision,
-  ErrorKind,
-  Event,
-  ExportFormat,
-  ExportResult,
-  ImportReport,
-  IpcError,
-  McpImportItem,
-  McpImportPreview,
-  PersonalPatch,
-  PersonalSettings,
-  SmtpSettings,
-  ServerState,
-  ServerStatus,
-  ToolSummary,
-  TransportKind,
-  KeySource,
-  KeyStatus,
-  ListScope,
-  LocalApi,
-  Message,
-  MessageStatus,
-  ModelInfo,
-  ModelRef,
-  Opaque,
-  OpenConversation,
-  OutcomeView,
-  ProviderInfo,
-  ProviderKind,
-  ProviderTestResult,
-  Risk,
-  Role,
-  SearchHit,
-  SearchQuery,
-  Settings,
-  SettingsPatch,
-  SnippetPart,
-  StageView,
-  TaintSource,
-  ToolInfo,
-  ToolRule,
-  TurnHandle,
-  Usage,
-} from "./bindings";
+// Every generated type: the wire types, each command's `<Command>Args` and the `Commands` map.
+export type * from "./bindings";
 
 /** Milliseconds since the Unix epoch, UTC. */
 export type Timestamp = number;
@@ -96,31 +32,20 @@ export type RuleEffect = RuleList;
 /** The action-log entry carried by `action_logged`. */
 export type LogEntry = ActionLogEntry;
 
-/** `list_conversations` query (store::ListQuery; every field has a default on the Rust side). */
-export interface ListQuery {
-  scope?: ListScope;
-  pinned_first?: boolean;
-  limit?: number;
-  offset?: number;
-}
+/** `T` with its nullable fields optional (left out = `null`): the friendly form of a generated
+ * argument struct, for the wrappers in commands.ts (which send the `null`s). */
+export type NullableOptional<T> = {
+  [K in keyof T as null extends T[K] ? never : K]: T[K];
+} & {
+  [K in keyof T as null extends T[K] ? K : never]?: T[K];
+};
 
-/** `add_provider` arguments (also used to edit: same id replaces). */
-export interface ProviderSpec {
-  id: string;
-  kind: ProviderKind;
-  base_url?: string;
-  models: string[];
-}
+/** `add_provider` arguments (also used to edit: same id replaces); `base_url` may be left out. */
+export type ProviderSpec = NullableOptional<AddProviderArgs>;
 
-/** `action_log` arguments: the newest `limit` entries (newest first), optionally before a `seq`. */
-export interface LogQuery {
-  limit: number;
-  /** Only entries with a lower seq (paging back). */
-  before?: number;
-  kind?: LogKind;
-  tool?: string;
-  provider?: string;
-}
+/** `action_log` arguments: the newest `limit` entries (newest first), optionally before a `seq`;
+ * the filters may be left out. */
+export type LogQuery = NullableOptional<ActionLogArgs>;
 
 /** `approval_resolved.outcome` values (policy::Resolution::outcome). */
 export type ApprovalOutcome = "allowed_once" | "always_allowed" | "denied" | "timed_out" | "paused";

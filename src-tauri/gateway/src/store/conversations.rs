@@ -23,20 +23,25 @@ pub enum ListScope {
     Trash,
 }
 
-/// A page of the conversation list.
+/// A page of the conversation list (every field has a default, so each may be left out).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListQuery {
     /// Which conversations.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub scope: ListScope,
     /// Pinned conversations first (then newest first).
     #[serde(default = "default_true")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub pinned_first: bool,
     /// Page size.
     #[serde(default = "default_limit")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub limit: u32,
     /// Conversations to skip.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub offset: u32,
 }
 

@@ -4,6 +4,7 @@ use super::{gateway, ipc, Redacted};
 use crate::desktop::error::IpcError;
 use crate::desktop::AppState;
 use hearth_gateway::audit::{EntryKind, LogEntry, LogQuery};
+use serde::Deserialize;
 use tauri::State;
 
 /// Most entries one page may ask for.
@@ -29,16 +30,36 @@ pub fn page_query(
     }
 }
 
+/// `action_log` arguments: one page of the action log, newest first.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ActionLogArgs {
+    /// Most entries to return (1 to 1000).
+    pub limit: usize,
+    /// Only entries with a lower `seq` (paging back); `null` = from the newest.
+    pub before: Option<i64>,
+    /// Only entries of this kind.
+    pub kind: Option<EntryKind>,
+    /// Only entries whose `detail.tool` is this tool.
+    pub tool: Option<String>,
+    /// Only entries whose `detail.provider` is this provider.
+    pub provider: Option<String>,
+}
+
 /// `action_log`: the newest `limit` entries matching the filters, before `seq` when paging back.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn action_log(
     state: State<'_, AppState>,
-    limit: usize,
-    before: Option<i64>,
-    kind: Option<EntryKind>,
-    tool: Option<String>,
-    provider: Option<String>,
+    args: ActionLogArgs,
 ) -> Result<Redacted<Vec<LogEntry>>, IpcError> {
+    let ActionLogArgs {
+        limit,
+        before,
+        kind,
+        tool,
+        provider,
+    } = args;
     let gateway = gateway(&state);
     let entries = gateway
         .audit()

@@ -63,15 +63,31 @@ pub fn models_with_default_first(models: Vec<ModelRef>, default: Option<&str>) -
     infos
 }
 
+/// `send_message` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageArgs {
+    /// The conversation to continue; `null` creates one.
+    pub conversation_id: Option<String>,
+    /// The user's message (not blank).
+    pub text: String,
+    /// The model to answer with; `null` = the conversation's (or the default) model.
+    pub model: Option<ModelRef>,
+}
+
 /// `send_message`: stores the user message (creating the conversation when `conversation_id` is
 /// null) and starts the turn that answers it.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn send_message(
     state: State<'_, AppState>,
-    conversation_id: Option<String>,
-    text: String,
-    model: Option<ModelRef>,
+    args: SendMessageArgs,
 ) -> Result<TurnHandle, IpcError> {
+    let SendMessageArgs {
+        conversation_id,
+        text,
+        model,
+    } = args;
     let gateway = gateway(&state);
     if text.trim().is_empty() {
         return Err(IpcError::invalid("the message is empty"));
@@ -92,13 +108,19 @@ pub async fn send_message(
     })
 }
 
+/// `stop_turn` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct StopTurnArgs {
+    /// The conversation whose turn stops.
+    pub conversation_id: String,
+}
+
 /// `stop_turn`: cancels the running turn; its partial answer stays, marked `cancelled`.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn stop_turn(
-    state: State<'_, AppState>,
-    conversation_id: String,
-) -> Result<(), IpcError> {
-    gateway(&state).stop(&conversation_id);
+pub async fn stop_turn(state: State<'_, AppState>, args: StopTurnArgs) -> Result<(), IpcError> {
+    gateway(&state).stop(&args.conversation_id);
     Ok(())
 }
 
@@ -126,13 +148,24 @@ async fn started_message(
         .flatten()
 }
 
+/// `regenerate` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct RegenerateArgs {
+    /// The assistant message to answer again.
+    pub message_id: String,
+    /// The model for the new answer; `null` = the model that wrote `message_id`.
+    pub model: Option<ModelRef>,
+}
+
 /// `regenerate`: a new sibling answer to the same question (optionally from another model).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn regenerate(
     state: State<'_, AppState>,
-    message_id: String,
-    model: Option<ModelRef>,
+    args: RegenerateArgs,
 ) -> Result<TurnHandle, IpcError> {
+    let RegenerateArgs { message_id, model } = args;
     let gateway = gateway(&state);
     let model = model_name(model.as_ref())?;
     let mut events = gateway.bus().subscribe();
@@ -147,13 +180,24 @@ pub async fn regenerate(
     })
 }
 
+/// `edit_message` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct EditMessageArgs {
+    /// The user message to edit (it stays, as a sibling).
+    pub message_id: String,
+    /// The new text (not blank).
+    pub text: String,
+}
+
 /// `edit_message`: a new sibling of the user message with `text`, made current, then answered.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn edit_message(
     state: State<'_, AppState>,
-    message_id: String,
-    text: String,
+    args: EditMessageArgs,
 ) -> Result<TurnHandle, IpcError> {
+    let EditMessageArgs { message_id, text } = args;
     let gateway = gateway(&state);
     if text.trim().is_empty() {
         return Err(IpcError::invalid("the message is empty"));

@@ -7,7 +7,7 @@ use crate::desktop::AppState;
 use hearth_gateway::conversation::{Conversation, Message};
 use hearth_gateway::store::{ConversationEntry, ListQuery, SearchHit, SearchQuery};
 use hearth_gateway::Gateway;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tauri::State;
 
@@ -58,12 +58,22 @@ async fn metadata(gateway: &Gateway, id: &str) -> Result<Redacted<Conversation>,
     Redacted::new(gateway, &entry.conversation)
 }
 
+/// `list_conversations` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ListConversationsArgs {
+    /// The page to list; `null` = the active conversations, pinned first, the first page.
+    pub query: Option<ListQuery>,
+}
+
 /// `list_conversations`: a page of the list (pinned first, then most recent).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_conversations(
     state: State<'_, AppState>,
-    query: Option<ListQuery>,
+    args: ListConversationsArgs,
 ) -> Result<Redacted<Vec<ConversationEntry>>, IpcError> {
+    let ListConversationsArgs { query } = args;
     let gateway = gateway(&state);
     let entries = gateway
         .store()
@@ -73,12 +83,22 @@ pub async fn list_conversations(
     Redacted::new(gateway, &entries)
 }
 
+/// `get_conversation` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct GetConversationArgs {
+    /// The conversation (a unique id prefix is accepted).
+    pub id: String,
+}
+
 /// `get_conversation`: the conversation on its current branch.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn get_conversation(
     state: State<'_, AppState>,
-    id: String,
+    args: GetConversationArgs,
 ) -> Result<Redacted<ConversationView>, IpcError> {
+    let GetConversationArgs { id } = args;
     let gateway = gateway(&state);
     let view = load_view(gateway, &id).await.map_err(ipc(gateway))?;
     Redacted::new(gateway, &view)
@@ -98,13 +118,24 @@ pub async fn create_conversation(
     Redacted::new(gateway, &conversation)
 }
 
+/// `rename_conversation` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct RenameConversationArgs {
+    /// The conversation.
+    pub id: String,
+    /// The new title (not blank; trimmed).
+    pub title: String,
+}
+
 /// `rename_conversation`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn rename_conversation(
     state: State<'_, AppState>,
-    id: String,
-    title: String,
+    args: RenameConversationArgs,
 ) -> Result<Redacted<Conversation>, IpcError> {
+    let RenameConversationArgs { id, title } = args;
     let gateway = gateway(&state);
     if title.trim().is_empty() {
         return Err(IpcError::invalid("a title cannot be empty"));
@@ -117,13 +148,24 @@ pub async fn rename_conversation(
     metadata(gateway, &id).await
 }
 
+/// `set_pinned` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SetPinnedArgs {
+    /// The conversation.
+    pub id: String,
+    /// Pinned (listed first) or not.
+    pub pinned: bool,
+}
+
 /// `set_pinned`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_pinned(
     state: State<'_, AppState>,
-    id: String,
-    pinned: bool,
+    args: SetPinnedArgs,
 ) -> Result<Redacted<Conversation>, IpcError> {
+    let SetPinnedArgs { id, pinned } = args;
     let gateway = gateway(&state);
     gateway
         .store()
@@ -133,13 +175,24 @@ pub async fn set_pinned(
     metadata(gateway, &id).await
 }
 
+/// `set_archived` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SetArchivedArgs {
+    /// The conversation.
+    pub id: String,
+    /// Archived (out of the active list) or not.
+    pub archived: bool,
+}
+
 /// `set_archived`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_archived(
     state: State<'_, AppState>,
-    id: String,
-    archived: bool,
+    args: SetArchivedArgs,
 ) -> Result<Redacted<Conversation>, IpcError> {
+    let SetArchivedArgs { id, archived } = args;
     let gateway = gateway(&state);
     gateway
         .store()
@@ -149,9 +202,22 @@ pub async fn set_archived(
     metadata(gateway, &id).await
 }
 
+/// `delete_conversation` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteConversationArgs {
+    /// The conversation to move to the trash.
+    pub id: String,
+}
+
 /// `delete_conversation`: moves it to the trash (restorable).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn delete_conversation(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+pub async fn delete_conversation(
+    state: State<'_, AppState>,
+    args: DeleteConversationArgs,
+) -> Result<(), IpcError> {
+    let DeleteConversationArgs { id } = args;
     let gateway = gateway(&state);
     gateway.stop(&id);
     gateway
@@ -161,12 +227,22 @@ pub async fn delete_conversation(state: State<'_, AppState>, id: String) -> Resu
         .map_err(ipc(gateway))
 }
 
+/// `restore_conversation` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct RestoreConversationArgs {
+    /// The conversation to take out of the trash.
+    pub id: String,
+}
+
 /// `restore_conversation`: takes it out of the trash.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn restore_conversation(
     state: State<'_, AppState>,
-    id: String,
+    args: RestoreConversationArgs,
 ) -> Result<Redacted<Conversation>, IpcError> {
+    let RestoreConversationArgs { id } = args;
     let gateway = gateway(&state);
     gateway
         .store()
@@ -176,23 +252,43 @@ pub async fn restore_conversation(
     metadata(gateway, &id).await
 }
 
+/// `search_history` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SearchHistoryArgs {
+    /// What to search for, and the filters.
+    pub query: SearchQuery,
+}
+
 /// `search_history`: full-text search, best first.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn search_history(
     state: State<'_, AppState>,
-    query: SearchQuery,
+    args: SearchHistoryArgs,
 ) -> Result<Redacted<Vec<SearchHit>>, IpcError> {
+    let SearchHistoryArgs { query } = args;
     let gateway = gateway(&state);
     let hits = gateway.store().search(query).await.map_err(ipc(gateway))?;
     Redacted::new(gateway, &hits)
+}
+
+/// `switch_branch` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SwitchBranchArgs {
+    /// A message; the newest branch through it becomes current.
+    pub message_id: String,
 }
 
 /// `switch_branch`: shows the newest branch through `message_id`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn switch_branch(
     state: State<'_, AppState>,
-    message_id: String,
+    args: SwitchBranchArgs,
 ) -> Result<Redacted<ConversationView>, IpcError> {
+    let SwitchBranchArgs { message_id } = args;
     let gateway = gateway(&state);
     let store = gateway.store();
     store

@@ -42,13 +42,24 @@ pub fn export_path(data_dir: &Path, format: ExportFormat, stamp_ms: i64) -> Path
         .join(format!("hearth-export-{stamp_ms}.{extension}"))
 }
 
+/// `export_history` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ExportHistoryArgs {
+    /// One conversation; `null` = all of them.
+    pub id: Option<String>,
+    /// The file format.
+    pub format: ExportFormat,
+}
+
 /// `export_history`: one conversation (`id`) or all of them.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_history(
     state: State<'_, AppState>,
-    id: Option<String>,
-    format: ExportFormat,
+    args: ExportHistoryArgs,
 ) -> Result<Redacted<ExportResult>, IpcError> {
+    let ExportHistoryArgs { id, format } = args;
     let gateway = gateway(&state);
     let document = gateway
         .store()
@@ -84,12 +95,22 @@ pub async fn export_history(
     Redacted::new(gateway, &result)
 }
 
+/// `import_history` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ImportHistoryArgs {
+    /// A Hearth JSON export on this machine.
+    pub path: String,
+}
+
 /// `import_history`: reads a Hearth JSON export.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_history(
     state: State<'_, AppState>,
-    path: String,
+    args: ImportHistoryArgs,
 ) -> Result<Redacted<ImportReport>, IpcError> {
+    let ImportHistoryArgs { path } = args;
     let gateway = gateway(&state);
     let file = PathBuf::from(path.trim());
     let read = file.clone();

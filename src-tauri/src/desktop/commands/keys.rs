@@ -5,6 +5,7 @@ use super::{gateway, ipc, Redacted};
 use crate::desktop::error::IpcError;
 use crate::desktop::AppState;
 use hearth_gateway::keys::{KeyStatus, Secret};
+use serde::Deserialize;
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -17,13 +18,25 @@ pub async fn key_status(state: State<'_, AppState>) -> Result<Redacted<Vec<KeySt
     Redacted::new(gateway, &all)
 }
 
+/// `set_key` arguments: the only time a key crosses the boundary (inward).
+// No `Debug`: it holds a secret that must never reach a log.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SetKeyArgs {
+    /// The configured provider.
+    pub provider_id: String,
+    /// The API key (trimmed; never sent back).
+    pub key: String,
+}
+
 /// `set_key`: stores or replaces a provider's key in the OS keychain.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_key(
     state: State<'_, AppState>,
-    provider_id: String,
-    key: String,
+    args: SetKeyArgs,
 ) -> Result<Redacted<KeyStatus>, IpcError> {
+    let SetKeyArgs { provider_id, key } = args;
     let key = Zeroizing::new(key);
     let gateway = gateway(&state);
     let config = gateway.config();
@@ -42,12 +55,22 @@ pub async fn set_key(
     Redacted::new(gateway, &status)
 }
 
+/// `delete_key` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct DeleteKeyArgs {
+    /// The provider whose key leaves the keychain.
+    pub provider_id: String,
+}
+
 /// `delete_key`: removes a provider's key from the keychain.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn delete_key(
     state: State<'_, AppState>,
-    provider_id: String,
+    args: DeleteKeyArgs,
 ) -> Result<Redacted<KeyStatus>, IpcError> {
+    let DeleteKeyArgs { provider_id } = args;
     let gateway = gateway(&state);
     let config = gateway.config();
     let provider = config

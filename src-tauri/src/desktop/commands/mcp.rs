@@ -7,7 +7,7 @@ use crate::desktop::error::{ErrorKind, IpcError};
 use crate::desktop::AppState;
 use hearth_gateway::config::ConfigError;
 use hearth_gateway::mcp::{McpError, McpManager, McpServerConfig, ServerStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tauri::State;
@@ -93,24 +93,45 @@ pub async fn mcp_statuses(
     Redacted::new(gateway, &gateway.mcp().statuses())
 }
 
+/// `mcp_restart` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct McpRestartArgs {
+    /// The configured server.
+    pub name: String,
+}
+
 /// `mcp_restart`: stops and starts server `name`.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mcp_restart(
     state: State<'_, AppState>,
-    name: String,
+    args: McpRestartArgs,
 ) -> Result<Redacted<ServerStatus>, IpcError> {
+    let McpRestartArgs { name } = args;
     let gateway = gateway(&state);
     let status = gateway.mcp().restart(&name).await.map_err(ipc(gateway))?;
     Redacted::new(gateway, &status)
+}
+
+/// `mcp_set_enabled` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct McpSetEnabledArgs {
+    /// The configured server.
+    pub name: String,
+    /// On (starts) or off (stops).
+    pub enabled: bool,
 }
 
 /// `mcp_set_enabled`: switches server `name` on or off (written to config.toml).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mcp_set_enabled(
     state: State<'_, AppState>,
-    name: String,
-    enabled: bool,
+    args: McpSetEnabledArgs,
 ) -> Result<(), IpcError> {
+    let McpSetEnabledArgs { name, enabled } = args;
     let gateway = gateway(&state);
     gateway
         .mcp()
@@ -119,15 +140,30 @@ pub async fn mcp_set_enabled(
         .map_err(ipc(gateway))
 }
 
+/// `mcp_add` arguments: a stdio server.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct McpAddArgs {
+    /// A new server name (letters, digits, `_`, `-`).
+    pub name: String,
+    /// The program to run.
+    pub command: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Extra environment variables (not secret: written to config.toml).
+    pub env: BTreeMap<String, String>,
+}
+
 /// `mcp_add`: adds a stdio server (`env` values are not secret; they go to config.toml).
 #[tauri::command(rename_all = "snake_case")]
-pub async fn mcp_add(
-    state: State<'_, AppState>,
-    name: String,
-    command: String,
-    args: Vec<String>,
-    env: BTreeMap<String, String>,
-) -> Result<(), IpcError> {
+pub async fn mcp_add(state: State<'_, AppState>, args: McpAddArgs) -> Result<(), IpcError> {
+    let McpAddArgs {
+        name,
+        command,
+        args,
+        env,
+    } = args;
     let gateway = gateway(&state);
     let server = stdio_server(&command, args, env)?;
     gateway
@@ -137,9 +173,19 @@ pub async fn mcp_add(
         .map_err(ipc(gateway))
 }
 
+/// `mcp_remove` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct McpRemoveArgs {
+    /// The server (its keychain secrets go too).
+    pub name: String,
+}
+
 /// `mcp_remove`: removes server `name` and its keychain secrets.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn mcp_remove(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+pub async fn mcp_remove(state: State<'_, AppState>, args: McpRemoveArgs) -> Result<(), IpcError> {
+    let McpRemoveArgs { name } = args;
     let gateway = gateway(&state);
     gateway
         .mcp()
@@ -148,12 +194,22 @@ pub async fn mcp_remove(state: State<'_, AppState>, name: String) -> Result<(), 
         .map_err(ipc(gateway))
 }
 
+/// `mcp_import_preview` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct McpImportPreviewArgs {
+    /// The file to read; `null` = Claude Desktop's config for this OS.
+    pub path: Option<String>,
+}
+
 /// `mcp_import_preview`: what importing `path` (default: Claude Desktop's config) would add.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mcp_import_preview(
     state: State<'_, AppState>,
-    path: Option<String>,
+    args: McpImportPreviewArgs,
 ) -> Result<Redacted<McpImportPreview>, IpcError> {
+    let McpImportPreviewArgs { path } = args;
     let gateway = gateway(&state);
     let path = import_path(path).map_err(|e| e.redacted(gateway.keys().redactor()))?;
     let candidates = gateway.mcp().import_preview(&path).map_err(ipc(gateway))?;
@@ -173,13 +229,23 @@ pub async fn mcp_import_preview(
     Redacted::new(gateway, &preview)
 }
 
+/// `mcp_import` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct McpImportArgs {
+    /// The file to read; `null` = Claude Desktop's config for this OS.
+    pub path: Option<String>,
+}
+
 /// `mcp_import`: re-reads `path` and imports every server not skipped (disabled; secrets to
 /// the keychain). Returns the names added.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn mcp_import(
     state: State<'_, AppState>,
-    path: Option<String>,
+    args: McpImportArgs,
 ) -> Result<Vec<String>, IpcError> {
+    let McpImportArgs { path } = args;
     let gateway = gateway(&state);
     let path = import_path(path).map_err(|e| e.redacted(gateway.keys().redactor()))?;
     let candidates = gateway.mcp().import_preview(&path).map_err(ipc(gateway))?;

@@ -244,12 +244,22 @@ pub async fn get_personal_settings(
     current(gateway(&state)).await
 }
 
+/// `set_personal_settings` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SetPersonalSettingsArgs {
+    /// The fields to change (`""` removes an optional setting).
+    pub patch: PersonalPatch,
+}
+
 /// `set_personal_settings`: applies the fields present and returns the new settings.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_personal_settings(
     state: State<'_, AppState>,
-    patch: PersonalPatch,
+    args: SetPersonalSettingsArgs,
 ) -> Result<Redacted<PersonalSettings>, IpcError> {
+    let SetPersonalSettingsArgs { patch } = args;
     let gateway = gateway(&state);
     gateway
         .live_config()
@@ -258,12 +268,23 @@ pub async fn set_personal_settings(
     current(gateway).await
 }
 
+/// `set_smtp_password` arguments: the password crosses once, inward.
+// No `Debug`: it holds a secret that must never reach a log.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SetSmtpPasswordArgs {
+    /// The SMTP password (stored in the keychain as `smtp:USER@HOST`).
+    pub password: String,
+}
+
 /// `set_smtp_password`: stores the password of the configured SMTP account in the keychain.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_smtp_password(
     state: State<'_, AppState>,
-    password: String,
+    args: SetSmtpPasswordArgs,
 ) -> Result<Redacted<PersonalSettings>, IpcError> {
+    let SetSmtpPasswordArgs { password } = args;
     let gateway = gateway(&state);
     if password.is_empty() {
         return Err(IpcError::invalid("Type the password first."));

@@ -108,15 +108,33 @@ pub async fn list_providers(
     Redacted::new(gateway, &list)
 }
 
+/// `add_provider` arguments (the same `id` replaces: Edit).
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct AddProviderArgs {
+    /// The provider id (trimmed).
+    pub id: String,
+    /// Its wire format.
+    pub kind: ProviderKind,
+    /// Its endpoint; `null` = the kind's default.
+    pub base_url: Option<String>,
+    /// The models offered from it.
+    pub models: Vec<String>,
+}
+
 /// `add_provider`: adds `id`, or replaces the provider with that id (the Edit form).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn add_provider(
     state: State<'_, AppState>,
-    id: String,
-    kind: ProviderKind,
-    base_url: Option<String>,
-    models: Vec<String>,
+    args: AddProviderArgs,
 ) -> Result<Redacted<ProviderInfo>, IpcError> {
+    let AddProviderArgs {
+        id,
+        kind,
+        base_url,
+        models,
+    } = args;
     let gateway = gateway(&state);
     let id = id.trim().to_owned();
     let config = gateway.config();
@@ -140,9 +158,22 @@ pub async fn add_provider(
     Redacted::new(gateway, &provider_info(&id, stored))
 }
 
+/// `remove_provider` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct RemoveProviderArgs {
+    /// The provider (its keychain entry goes too).
+    pub id: String,
+}
+
 /// `remove_provider`: removes it from config and deletes its keychain entry.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn remove_provider(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+pub async fn remove_provider(
+    state: State<'_, AppState>,
+    args: RemoveProviderArgs,
+) -> Result<(), IpcError> {
+    let RemoveProviderArgs { id } = args;
     let gateway = gateway(&state);
     gateway
         .live_config()
@@ -160,12 +191,22 @@ pub async fn remove_provider(state: State<'_, AppState>, id: String) -> Result<(
     Ok(())
 }
 
+/// `test_provider` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct TestProviderArgs {
+    /// The provider to probe with one tiny real call.
+    pub id: String,
+}
+
 /// `test_provider`: one tiny real call with its key.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn test_provider(
     state: State<'_, AppState>,
-    id: String,
+    args: TestProviderArgs,
 ) -> Result<Redacted<ProviderTestResult>, IpcError> {
+    let TestProviderArgs { id } = args;
     let gateway = gateway(&state);
     let config = gateway.config();
     let provider = config

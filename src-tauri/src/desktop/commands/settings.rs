@@ -212,13 +212,23 @@ pub async fn get_settings(
     Redacted::new(gateway, &current_settings(gateway, appearance(&app)))
 }
 
+/// `set_settings` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct SetSettingsArgs {
+    /// The fields to change.
+    pub patch: SettingsPatch,
+}
+
 /// `set_settings`: applies the fields present and returns the new settings.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_settings(
     app: AppHandle,
     state: State<'_, AppState>,
-    patch: SettingsPatch,
+    args: SetSettingsArgs,
 ) -> Result<Redacted<Settings>, IpcError> {
+    let SetSettingsArgs { patch } = args;
     let gateway = gateway(&state);
     if patch.touches_config() {
         gateway

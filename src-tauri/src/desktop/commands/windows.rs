@@ -56,9 +56,19 @@ pub fn hide_quick_ask(app: AppHandle) -> Result<(), IpcError> {
     Ok(windows::hide_quick_ask(&app)?)
 }
 
+/// `open_in_main` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct OpenInMainArgs {
+    /// The conversation the main window shows.
+    pub conversation_id: String,
+}
+
 /// `open_in_main`: shows the main window and asks it to show `conversation_id`.
 #[tauri::command(rename_all = "snake_case")]
-pub fn open_in_main(app: AppHandle, conversation_id: String) -> Result<(), IpcError> {
+pub fn open_in_main(app: AppHandle, args: OpenInMainArgs) -> Result<(), IpcError> {
+    let OpenInMainArgs { conversation_id } = args;
     windows::hide_quick_ask(&app)?;
     windows::show_main(&app);
     app.emit_to(
@@ -69,10 +79,20 @@ pub fn open_in_main(app: AppHandle, conversation_id: String) -> Result<(), IpcEr
     Ok(())
 }
 
+/// `open_external` arguments.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct OpenExternalArgs {
+    /// An http(s) or mailto link.
+    pub url: String,
+}
+
 /// `open_external`: opens an http(s)/mailto link with the system's handler.
 #[tauri::command(rename_all = "snake_case")]
 #[allow(deprecated)] // tauri-plugin-shell's `open` is what the brief asks for (no opener plugin).
-pub fn open_external(app: AppHandle, url: String) -> Result<(), IpcError> {
+pub fn open_external(app: AppHandle, args: OpenExternalArgs) -> Result<(), IpcError> {
+    let OpenExternalArgs { url } = args;
     let link = external_link(&url)?;
     app.shell()
         .open(link, None)
