@@ -1,6 +1,7 @@
-// Every IPC command of the app, in registration order. One list, read by build.rs (each gets an
-// `allow-*` permission for the capabilities) and by the desktop module (the TypeScript bindings);
-// keep it in step with `desktop::commands::handler`.
+// Every IPC command of the app, in registration order, for build.rs (each gets an `allow-*`
+// permission for the capabilities; build.rs cannot see the crate's code). The command table itself
+// is `command_table!` in `desktop/commands/mod.rs` (handler + generated TypeScript contracts); a
+// test fails when this list and the table differ.
 &[
     "app_info",
     "list_conversations",
