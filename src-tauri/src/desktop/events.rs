@@ -1,15 +1,18 @@
 //! Bus → webview forwarding: every gateway event is emitted, redacted, to the windows on
 //! [`EVENT_CHANNEL`]. Approval and pause events also refresh the tray, and a new approval shows a
-//! system notification when the main window is hidden or unfocused.
+//! system notification ([`notify`]) when the main window is hidden or unfocused; clicking it opens
+//! the main window at the approval.
+
+pub mod notify;
 
 use super::tray::Tray;
 use super::windows;
 use hearth_gateway::events::Event;
 use hearth_gateway::keys::Redactor;
 use hearth_gateway::Gateway;
+use notify::ApprovalNotice;
 use serde::Deserialize;
 use tauri::{AppHandle, Emitter, Runtime};
-use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
 /// The channel every core event is emitted on.
@@ -21,6 +24,8 @@ struct RequestSummary {
     tool: String,
     #[serde(default)]
     preview: String,
+    #[serde(default)]
+    conversation_id: Option<String>,
 }
 
 /// The event as the webview receives it: its JSON with every known secret scrubbed.
@@ -35,8 +40,9 @@ pub fn redacted_payload(redactor: &Redactor, event: &Event) -> serde_json::Value
     }
 }
 
-/// The notification text for a new approval request (already redacted JSON).
-pub fn approval_notification(request: &serde_json::Value) -> (String, String) {
+/// The notification for a new approval request (already redacted JSON): title, body and the
+/// conversation a click opens.
+pub fn approval_notification(request: &serde_json::Value) -> ApprovalNotice {
     let summary: Option<RequestSummary> = serde_json::from_value(request.clone()).ok();
     match summary {
         Some(s) => {
@@ -44,12 +50,17 @@ pub fn approval_notification(request: &serde_json::Value) -> (String, String) {
             if body.is_empty() {
                 body = "Open Hearth to allow or deny it.".to_owned();
             }
-            (format!("Hearth asks: run {}?", s.tool), body)
+            ApprovalNotice {
+                title: format!("Hearth asks: run {}?", s.tool),
+                body,
+                conversation_id: s.conversation_id,
+            }
         }
-        None => (
-            "Hearth asks for approval".to_owned(),
-            "Open Hearth to allow or deny a tool call.".to_owned(),
-        ),
+        None => ApprovalNotice {
+            title: "Hearth asks for approval".to_owned(),
+            body: "Open Hearth to allow or deny a tool call.".to_owned(),
+            conversation_id: None,
+        },
     }
 }
 
@@ -95,20 +106,7 @@ pub async fn forward<R: Runtime>(app: AppHandle<R>, gateway: Gateway, tray: Opti
             refresh_tray(&gateway, tray.as_ref());
         }
         if matches!(event, Event::ApprovalRequested { .. }) && !windows::main_is_in_view(&app) {
-            let (title, body) = approval_notification(&payload["request"]);
-            // Off the forwarding loop: a slow notification service must not delay the stream.
-            let notifier = app.clone();
-            tauri::async_runtime::spawn_blocking(move || {
-                let shown = notifier
-                    .notification()
-                    .builder()
-                    .title(title)
-                    .body(body)
-                    .show();
-                if let Err(error) = shown {
-                    tracing::warn!(%error, "cannot show the approval notification");
-                }
-            });
+            notify::show_approval(&app, approval_notification(&payload["request"]));
         }
     }
 }
@@ -135,11 +133,15 @@ mod tests {
 
     #[test]
     fn approval_notifications_name_the_tool() {
-        let request = serde_json::json!({"tool": "shell.run", "preview": "rm -rf build"});
-        let (title, body) = approval_notification(&request);
-        assert_eq!(title, "Hearth asks: run shell.run?");
-        assert_eq!(body, "rm -rf build");
-        let (title, _) = approval_notification(&serde_json::Value::Null);
-        assert_eq!(title, "Hearth asks for approval");
+        let request = serde_json::json!({
+            "tool": "shell.run", "preview": "rm -rf build", "conversation_id": "c1"
+        });
+        let notice = approval_notification(&request);
+        assert_eq!(notice.title, "Hearth asks: run shell.run?");
+        assert_eq!(notice.body, "rm -rf build");
+        assert_eq!(notice.conversation_id.as_deref(), Some("c1"));
+        let notice = approval_notification(&serde_json::Value::Null);
+        assert_eq!(notice.title, "Hearth asks for approval");
+        assert_eq!(notice.conversation_id, None);
     }
 }
