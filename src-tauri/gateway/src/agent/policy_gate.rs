@@ -50,7 +50,12 @@ impl PolicyGate {
             kind: EntryKind::Approval,
             actor,
             conversation_id: request.conversation_id.clone(),
-            summary: format!("{} {}: {}", decision, request.tool, request.preview),
+            summary: format!(
+                "{} {}: {}",
+                decision,
+                request.tool,
+                crate::audit::headline(&request.preview)
+            ),
             detail: crate::audit::to_detail(&DecisionDetail {
                 decision: decision.to_string(),
                 reason: reason.to_string(),

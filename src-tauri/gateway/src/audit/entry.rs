@@ -364,7 +364,7 @@ impl NewEntry {
             kind: EntryKind::ToolCall,
             actor: Actor::Agent,
             conversation_id,
-            summary: format!("{}: {}", detail.tool, first_line(&detail.preview)),
+            summary: format!("{}: {}", detail.tool, headline(&detail.preview)),
             detail: to_detail(&detail),
         }
     }
@@ -403,6 +403,36 @@ impl NewEntry {
     }
 }
 
+/// One line for a tool call's preview: for a unified diff (a file write or edit) the file and the
+/// size of the change, else the preview's first line; at most 200 characters.
+pub fn headline(preview: &str) -> String {
+    match diff_headline(preview) {
+        Some(line) => first_line(&line),
+        None => first_line(preview),
+    }
+}
+
+/// `create PATH (+N lines)` / `change PATH (+A −D lines)` for a unified diff, else `None`.
+fn diff_headline(preview: &str) -> Option<String> {
+    let mut lines = preview.lines();
+    let old = lines.next()?.strip_prefix("--- ")?;
+    let new = lines.next()?.strip_prefix("+++ ")?;
+    let (mut added, mut removed) = (0usize, 0usize);
+    for line in lines {
+        if line.starts_with('+') {
+            added += 1;
+        } else if line.starts_with('-') {
+            removed += 1;
+        }
+    }
+    let path = new.strip_prefix("b/").unwrap_or(new);
+    Some(if old == "/dev/null" {
+        format!("create {path} (+{added} lines)")
+    } else {
+        format!("change {path} (+{added} −{removed} lines)")
+    })
+}
+
 /// The first line of `text`, at most 200 characters.
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
@@ -416,6 +446,16 @@ fn first_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_diff_preview_is_summarised_by_its_file_and_change() {
+        let created = "--- /dev/null\n+++ /home/u/notes.md\n@@ -0,0 +1,2 @@\n+hello\n+world\n";
+        assert_eq!(headline(created), "create /home/u/notes.md (+2 lines)");
+        let changed =
+            "--- a//home/u/a.txt\n+++ b//home/u/a.txt\n@@ -1 +1,2 @@\n-old\n+new\n+more\n";
+        assert_eq!(headline(changed), "change /home/u/a.txt (+2 −1 lines)");
+        assert_eq!(headline("ls -la\nsecond line"), "ls -la");
+    }
 
     #[test]
     fn stored_names_round_trip() {
