@@ -21,7 +21,7 @@ mod tests;
 
 pub use chain::{ChainEnds, Pruned, Verified};
 pub use entry::{
-    to_detail, Actor, ApiRequestDetail, ConfigChangeDetail, DecisionDetail, EntryId, EntryKind,
+    headline, to_detail, Actor, ApiRequestDetail, ConfigChangeDetail, DecisionDetail, EntryId, EntryKind,
     EntryStatus, KeyUseDetail, ModelCallDetail, ModelCallOutcome, NewEntry, Outcome, Stage,
     ToolCallDetail, ToolOutcomeDetail,
 };
