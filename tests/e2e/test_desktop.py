@@ -326,6 +326,11 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
     wait_until(lambda: list((hearth_home / "exports").glob("hearth-export-*.json")), 20, "export file", app)
     js_click(app, find(app, "settings-appearance"))
     js_click(app, find(app, "theme-dark"))
+    # The choice is saved by the core and comes back as settings; the theme follows it.
+    wait_until(lambda: app.execute_script("return document.documentElement.dataset.theme") == "dark", 20, "dark theme applied", app)
+    background = app.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)", f"the dark theme left a white page: {background}"
+    app.execute_script("return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     screenshot(app, "desktop-settings-dark")
 
 

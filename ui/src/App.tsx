@@ -1,16 +1,18 @@
 // The main window: sidebar | conversation | activity & permissions, plus settings, onboarding and
 // the approval dialog.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApprovalDialog } from "./components/ApprovalDialog";
 import { ChatView, type ChatHandle } from "./components/ChatView";
 import { Onboarding } from "./components/Onboarding";
 import { RightPanel } from "./components/RightPanel";
-import { SettingsDialog } from "./components/SettingsDialog";
 import { Sidebar, type SidebarHandle } from "./components/Sidebar";
 import { Toasts } from "./components/Toasts";
 import { commands, errorMessage, onOpenConversation, type Conversation } from "./ipc";
 import { useTheme } from "./lib/theme";
 import { AppProvider, useApp } from "./state/app";
+
+// Settings are not needed for the first frame: their code loads when they are first opened.
+const SettingsDialog = lazy(() => import("./components/SettingsDialog").then((m) => ({ default: m.SettingsDialog })));
 
 /** Below this width the right panel floats over the conversation instead of taking a column. */
 const NARROW = 1040;
@@ -125,7 +127,11 @@ function Main() {
         />
       </main>
       {panelOpen && <RightPanel onClose={() => setPanelOpen(false)} />}
-      {app.settingsOpen && <SettingsDialog />}
+      {app.settingsOpen && (
+        <Suspense fallback={null}>
+          <SettingsDialog />
+        </Suspense>
+      )}
       {showOnboarding && (
         <Onboarding
           onSkip={() => setOnboarding("closed")}

@@ -1,7 +1,35 @@
 // Rendered Markdown with copy buttons on code blocks and links opened outside the app.
-import { memo, useMemo, type MouseEvent } from "react";
+//
+// The renderer (markdown-it + highlight.js, most of the UI's JavaScript) is its own chunk, loaded
+// right after start-up rather than parsed before the first frame; until it is there (a few
+// milliseconds after the window appears) a message shows as plain text.
+import { memo, useMemo, useSyncExternalStore, type MouseEvent } from "react";
 import { commands } from "../ipc";
-import { renderMarkdown, stableBoundary } from "../lib/markdown";
+import { stableBoundary } from "../lib/streamBoundary";
+
+type Render = (source: string) => string;
+
+let render: Render | null = null;
+const waiting = new Set<() => void>();
+const loading = import("../lib/markdown").then((module) => {
+  render = module.renderMarkdown;
+  for (const notify of waiting) notify();
+});
+
+function subscribe(notify: () => void) {
+  waiting.add(notify);
+  return () => waiting.delete(notify);
+}
+
+/** The Markdown renderer once its chunk has loaded, else null. */
+function useRenderer(): Render | null {
+  return useSyncExternalStore(subscribe, () => render);
+}
+
+/** Resolves once the renderer is loaded (for tests and benches that need rendered Markdown). */
+export function markdownReady(): Promise<void> {
+  return loading;
+}
 
 function onClick(e: MouseEvent<HTMLDivElement>) {
   const target = e.target as HTMLElement;
@@ -22,9 +50,11 @@ function onClick(e: MouseEvent<HTMLDivElement>) {
   }
 }
 
-/** Finished Markdown; re-renders only when the text changes. */
+/** Finished Markdown; re-renders only when the text (or the renderer's arrival) changes. */
 export const Markdown = memo(function Markdown({ source }: { source: string }) {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+  const renderer = useRenderer();
+  const html = useMemo(() => (renderer ? renderer(source) : null), [renderer, source]);
+  if (html === null) return <div className="md md-plain">{source}</div>;
   return <div className="md" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
 });
 

@@ -1,7 +1,8 @@
 import { render } from "@testing-library/react";
 import type { Conversation } from "../ipc";
 import { groupConversations } from "./format";
-import { renderMarkdown, stableBoundary } from "./markdown";
+import { renderMarkdown } from "./markdown";
+import { stableBoundary } from "./streamBoundary";
 import { parseSnippet, Snippet } from "./snippet";
 
 const DAY = 86_400_000;
