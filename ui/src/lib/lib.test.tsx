@@ -72,3 +72,11 @@ test("markdown never loads images: they become links", () => {
   expect(link?.textContent).toBe('Image: a "cat"');
   expect([...div.querySelectorAll("[href]")].map((a) => a.getAttribute("href"))).toEqual(["https://tracker.example/p.png"]);
 });
+
+test("a message renders as Markdown once the renderer's chunk has loaded", async () => {
+  const { Markdown, markdownReady } = await import("../components/Markdown");
+  await markdownReady();
+  const { container } = render(<Markdown source={"**bold** and `code`"} />);
+  expect(container.querySelector("strong")?.textContent).toBe("bold");
+  expect(container.querySelector(".md-plain")).toBeNull();
+});
