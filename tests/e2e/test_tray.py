@@ -14,7 +14,6 @@ the main window comes back at the approval.
 
 Screenshots: target/screenshots/tray-*.png."""
 
-import ctypes
 import os
 import re
 import subprocess
@@ -28,6 +27,7 @@ from selenium.webdriver.common.keys import Keys
 from conftest import screenshot
 from fake_desktop_bus import FakeNotifications, FakeWatcher, session_bus_address, wait_for
 from fake_providers import FakeProviders, Reply
+from x11_windows import X11
 
 MODEL = "llama-x"
 MENU = ["Quick ask…", "Open Hearth", "Pending approvals (0)", "Pause agent", "Quit Hearth"]
@@ -97,10 +97,14 @@ def by_testid(testid: str) -> str:
 
 
 def find(driver, testid: str, timeout=30.0):
-    return wait_for(
-        lambda: (driver.find_elements(By.CSS_SELECTOR, by_testid(testid)) or [None])[-1],
-        timeout, f"[data-testid={testid}]",
-    )
+    try:
+        return wait_for(
+            lambda: (driver.find_elements(By.CSS_SELECTOR, by_testid(testid)) or [None])[-1],
+            timeout, f"[data-testid={testid}]",
+        )
+    except AssertionError as error:
+        page = driver.execute_script("return document.body.innerText")[:2000]
+        raise AssertionError(f"{error}; the page reads: {page}") from None
 
 
 def wait_ready(driver):
@@ -131,54 +135,13 @@ def visibility(driver, handle: str) -> str:
     return driver.execute_script("return document.visibilityState")
 
 
-def x_window(display: str, title: str) -> str:
-    """The X window id of the top-level window titled exactly `title` (xwininfo)."""
-    tree = subprocess.run(["xwininfo", "-display", display, "-root", "-tree"],
-                          capture_output=True, text=True, check=True, timeout=10).stdout
-    for line in tree.splitlines():
-        match = re.match(r'\s*(0x[0-9a-f]+) "(.*?)":', line)
-        if match and match.group(2) == title:
-            return match.group(1)
-    raise AssertionError(f"no window titled {title!r}")
-
-
-def x_mapped(display: str, window: str) -> bool:
-    info = subprocess.run(["xwininfo", "-display", display, "-id", window],
-                          capture_output=True, text=True, check=True, timeout=10).stdout
-    return "Map State: IsViewable" in info
-
-
-class _ClientMessage(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5), ("pad", ctypes.c_long * 12)]
-
-
-def close_window(display: str, window: str):
-    """Asks `window` to close as a window manager's close button does: a WM_DELETE_WINDOW
-    client message (GTK turns it into the window's close request)."""
-    x11 = ctypes.CDLL("libX11.so.6")
-    x11.XOpenDisplay.restype = ctypes.c_void_p
-    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x11.XInternAtom.restype = ctypes.c_ulong
-    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
-                               ctypes.POINTER(_ClientMessage)]
-    x11.XFlush.argtypes = [ctypes.c_void_p]
-    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    dpy = x11.XOpenDisplay(display.encode())
-    assert dpy, f"cannot open {display}"
-    event = _ClientMessage()
-    event.type = 33  # ClientMessage
-    event.window = int(window, 16)
-    event.message_type = x11.XInternAtom(dpy, b"WM_PROTOCOLS", 0)
-    event.format = 32
-    event.data[0] = x11.XInternAtom(dpy, b"WM_DELETE_WINDOW", 0)
-    event.data[1] = 0  # CurrentTime
-    x11.XSendEvent(dpy, int(window, 16), 0, 0, ctypes.byref(event))
-    x11.XFlush(dpy)
-    x11.XCloseDisplay(dpy)
+@pytest.fixture
+def x11(display):
+    conn = X11(display)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def icon_png(item) -> bytes:
@@ -235,14 +198,14 @@ def test_pause_from_the_tray_pauses_the_agent_and_the_label_follows(app, watcher
     wait_for(lambda: find(app, "pause-switch").get_property("checked") is True, 10, "the pause switch on")
 
 
-def test_quick_ask_from_the_tray_opens_its_window(app, watcher, fake):
+def test_quick_ask_from_the_tray_opens_its_window(app, watcher, fake, x11):
     wait_ready(app)
     main = app.current_window_handle
     item = watcher.wait_for_item()
     item.click("Quick ask")
     handle = wait_for(lambda: quick_ask_handle(app, main), 20, "the quick-ask window")
     wait_for(lambda: visibility(app, handle) == "visible", 10, "quick ask visible")
-    assert x_mapped(app.hearth_display, x_window(app.hearth_display, "Hearth — Quick ask"))
+    assert x11.mapped(x11.window("Hearth — Quick ask"))
     app.switch_to.window(handle)
     fake.queue(Reply(text="Asked from the tray.", chunks=3, chunk_delay=0.1))
     box = find(app, "composer")
@@ -272,15 +235,14 @@ def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path)
 
 
 def test_clicking_the_approval_notification_opens_the_main_window_at_the_approval(
-        app, watcher, notifications, fake, tmp_path):
-    display = app.hearth_display
+        app, watcher, notifications, fake, tmp_path, x11):
     wait_ready(app)
     main = app.current_window_handle
     item = watcher.wait_for_item()
     # Closed to the tray (close_to_tray is on by default): the window hides, the app runs on.
-    main_x = x_window(display, "Hearth")
-    close_window(display, main_x)
-    wait_for(lambda: not x_mapped(display, main_x), 10, "the main window hidden")
+    main_x = x11.window("Hearth")
+    x11.request_close(main_x)
+    wait_for(lambda: not x11.mapped(main_x), 10, "the main window hidden")
     wait_for(lambda: visibility(app, main) == "hidden", 10, "the main page hidden")
     # A quick ask from the tray starts a turn whose tool call needs approval.
     item.click("Quick ask")
@@ -298,10 +260,10 @@ def test_clicking_the_approval_notification_opens_the_main_window_at_the_approva
     assert "from-tray.txt" in notice.body, notice
     assert notice.actions.get("default") == "Open Hearth", notice.actions
     assert notice.actions.get("open") == "Open Hearth", notice.actions
-    assert not x_mapped(display, main_x)
+    assert not x11.mapped(main_x)
 
     notifications.invoke(notice.id, "default")
-    wait_for(lambda: x_mapped(display, main_x), 10, "the main window shown again")
+    wait_for(lambda: x11.mapped(main_x), 10, "the main window shown again")
     wait_for(lambda: visibility(app, main) == "visible", 10, "the main page visible")
     app.switch_to.window(main)
     # At the approval: its conversation is open with the inline card.
