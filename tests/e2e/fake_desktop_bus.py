@@ -256,6 +256,7 @@ class _NotificationsInterface(ServiceInterface):
 
     @method()
     def CloseNotification(self, number: "u"):  # noqa: F821
+        self.owner.closed.append(number)
         self.NotificationClosed(number, 3)
 
     @method()
@@ -276,13 +277,15 @@ class _NotificationsInterface(ServiceInterface):
 
 
 class FakeNotifications:
-    """`org.freedesktop.Notifications` on the session bus: records notifications; `invoke` clicks
-    one (`ActionInvoked`, then `NotificationClosed` as servers do)."""
+    """`org.freedesktop.Notifications` on the session bus: records notifications (and the ids the
+    app closed itself); `invoke` clicks one (`ActionInvoked`, then `NotificationClosed` as
+    servers do)."""
 
     NAME = "org.freedesktop.Notifications"
 
     def __init__(self):
         self.received: list[Notification] = []
+        self.closed: list[int] = []
         self.next_id = 0
         self.conn = BusThread()
         self.interface = _NotificationsInterface(self)

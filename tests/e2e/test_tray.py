@@ -274,3 +274,28 @@ def test_clicking_the_approval_notification_opens_the_main_window_at_the_approva
     screenshot(app, "tray-notification-opened-main")
     app.execute_script("arguments[0].click()", approve)
     wait_for(lambda: target.exists() and target.read_text().startswith("hello"), 20, "the file written")
+
+
+def test_an_approval_answered_elsewhere_closes_its_notification(
+        app, watcher, notifications, fake, tmp_path, x11):
+    wait_ready(app)
+    main = app.current_window_handle
+    item = watcher.wait_for_item()
+    main_x = x11.window("Hearth")
+    x11.request_close(main_x)
+    wait_for(lambda: not x11.mapped(main_x), 10, "the main window hidden")
+    item.click("Quick ask")
+    handle = wait_for(lambda: quick_ask_handle(app, main), 20, "the quick-ask window")
+    target = ask_for_a_write(fake, tmp_path)
+    app.switch_to.window(handle)
+    box = find(app, "composer")
+    box.click()
+    box.send_keys("Write the file")
+    box.send_keys(Keys.ENTER)
+    notice = notifications.wait_for(30)
+    # Answered in the quick-ask window's tool card: the notification is withdrawn, the main
+    # window stays in the tray.
+    app.execute_script("arguments[0].click()", find(app, "approve-once"))
+    wait_for(lambda: target.exists(), 20, "the file written")
+    wait_for(lambda: notice.id in notifications.closed, 10, "the notification closed by the app")
+    assert not x11.mapped(main_x)

@@ -21,6 +21,7 @@ pub const EVENT_CHANNEL: &str = "hearth://event";
 /// The part of an approval request a notification shows.
 #[derive(Debug, Deserialize)]
 struct RequestSummary {
+    id: String,
     tool: String,
     #[serde(default)]
     preview: String,
@@ -53,12 +54,18 @@ pub fn approval_notification(request: &serde_json::Value) -> ApprovalNotice {
             ApprovalNotice {
                 title: format!("Hearth asks: run {}?", s.tool),
                 body,
+                approval_id: s.id,
                 conversation_id: s.conversation_id,
             }
         }
         None => ApprovalNotice {
             title: "Hearth asks for approval".to_owned(),
             body: "Open Hearth to allow or deny a tool call.".to_owned(),
+            approval_id: request
+                .get("id")
+                .and_then(|id| id.as_str())
+                .unwrap_or_default()
+                .to_owned(),
             conversation_id: None,
         },
     }
@@ -106,7 +113,7 @@ pub async fn forward<R: Runtime>(app: AppHandle<R>, gateway: Gateway, tray: Opti
             refresh_tray(&gateway, tray.as_ref());
         }
         if matches!(event, Event::ApprovalRequested { .. }) && !windows::main_is_in_view(&app) {
-            notify::show_approval(&app, approval_notification(&payload["request"]));
+            notify::show_approval(&app, &gateway, approval_notification(&payload["request"]));
         }
     }
 }
@@ -134,11 +141,12 @@ mod tests {
     #[test]
     fn approval_notifications_name_the_tool() {
         let request = serde_json::json!({
-            "tool": "shell.run", "preview": "rm -rf build", "conversation_id": "c1"
+            "id": "a1", "tool": "shell.run", "preview": "rm -rf build", "conversation_id": "c1"
         });
         let notice = approval_notification(&request);
         assert_eq!(notice.title, "Hearth asks: run shell.run?");
         assert_eq!(notice.body, "rm -rf build");
+        assert_eq!(notice.approval_id, "a1");
         assert_eq!(notice.conversation_id.as_deref(), Some("c1"));
         let notice = approval_notification(&serde_json::Value::Null);
         assert_eq!(notice.title, "Hearth asks for approval");
