@@ -24,7 +24,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import screenshot
+from conftest import TARGET, screenshot
 from fake_desktop_bus import FakeNotifications, FakeWatcher, session_bus_address, wait_for
 from fake_providers import FakeProviders, Reply
 from x11_windows import X11
@@ -226,8 +226,11 @@ def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path)
     find(app, "approve-once", timeout=30)
     wait_for(lambda: "Pending approvals (1)" in item.labels(), 20, "'Pending approvals (1)'")
     # The icon switches to its "waiting" variant.
-    wait_for(lambda: icon_png(item) != normal_icon, 10, "the attention icon")
+    attention_icon = wait_for(lambda: icon_png(item) != normal_icon and icon_png(item), 10, "the attention icon")
     screenshot(app, "tray-pending-approval")
+    # The two icons as the panel gets them, for people to look at.
+    (TARGET / "screenshots" / "tray-icon-normal.png").write_bytes(normal_icon)
+    (TARGET / "screenshots" / "tray-icon-attention.png").write_bytes(attention_icon)
     app.execute_script("arguments[0].click()", find(app, "approve-once"))
     wait_for(lambda: target.exists(), 20, "the file written")
     wait_for(lambda: "Pending approvals (0)" in item.labels(), 20, "'Pending approvals (0)'")
