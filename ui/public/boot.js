@@ -1,7 +1,13 @@
-// Runs before the app's own script (a classic script is not deferred): once the frame in
-// index.html has been painted, tells the core when, for the start-up timing
-// (src-tauri/src/desktop/startup.rs). Outside the app (a browser, tests) it does nothing.
+// Runs before the app's own script (a classic script is not deferred). The quick-ask window does
+// not show the main window's frame from index.html; the main window tells the core when that frame
+// has been painted, for the start-up timing (src-tauri/src/desktop/startup.rs). Outside the app (a
+// browser, tests) it only does the former.
 (function () {
+  if (location.hash.indexOf("#/quick-ask") === 0) {
+    var root = document.getElementById("root");
+    if (root) root.textContent = "";
+    return;
+  }
   var ipc = window.__TAURI_INTERNALS__;
   if (!ipc || typeof ipc.invoke !== "function") return;
   requestAnimationFrame(function () {

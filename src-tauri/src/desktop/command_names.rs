@@ -4,6 +4,7 @@
 // test fails when this list and the table differ.
 &[
     "app_info",
+    "startup_painted",
     "list_conversations",
     "get_conversation",
     "create_conversation",

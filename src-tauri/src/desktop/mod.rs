@@ -44,12 +44,14 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
         let _context = runtime.inner().enter();
         Gateway::open(data_dir)?
     };
+    startup::mark("gateway_open");
     let _logs = logging::init(
         &gateway.data_dir().logs_dir(),
         false,
         gateway.keys().redactor(),
     );
     tracing::info!(data_dir = %gateway.data_dir().root().display(), "desktop app starting");
+    startup::mark("logging");
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             windows::show_main(app);
@@ -77,7 +79,16 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
             gateway: gateway.clone(),
         })
         .invoke_handler(commands::handler())
+        .on_page_load(|webview, payload| {
+            if webview.label() == windows::MAIN {
+                startup::mark(match payload.event() {
+                    tauri::webview::PageLoadEvent::Started => "page_load_started",
+                    tauri::webview::PageLoadEvent::Finished => "page_load_finished",
+                });
+            }
+        })
         .setup(move |app| {
+            startup::mark("setup");
             // Housekeeping of the process that owns the data (pending action-log entries left by a
             // crash, log retention, keys into the redactor). Here, after the single-instance
             // plugin has had its say, so a second launch never touches the first one's entries.
@@ -93,12 +104,10 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
                 }
             };
             tauri::async_runtime::spawn(events::forward(handle.clone(), gateway.clone(), tray));
-            if let Err(error) = windows::quick_ask(&handle) {
-                tracing::warn!(%error, "cannot create the quick-ask window");
-            }
             if let Err(error) = handle.global_shortcut().register(QUICK_ASK_SHORTCUT) {
                 tracing::warn!(%error, shortcut = QUICK_ASK_SHORTCUT, "global shortcut not registered");
             }
+            startup::mark("setup_done");
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -123,6 +132,7 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
         })
         .build(tauri::generate_context!())
         .map_err(|e| anyhow::anyhow!("the desktop app failed to start: {e}"))?;
+    startup::mark("built");
     app.run(|_, _| {});
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,5 @@
 //! The two windows: `main` (declared in tauri.conf.json) and `quick-ask` (small, frameless,
-//! always on top, hidden until called; created at start-up).
+//! always on top, hidden until called; created once the main window is up, or on first use).
 
 use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 

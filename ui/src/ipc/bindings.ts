@@ -1491,6 +1491,7 @@ url: string, };
 /** Every command the core registers: what it takes (`args`, sent as `{ args }`; `null` = none) and what it resolves to (`result`). It rejects with `IpcError`. */
 export type Commands = {
   app_info: { args: null; result: AppInfo };
+  startup_painted: { args: null; result: null };
   list_conversations: { args: ListConversationsArgs; result: Array<ConversationEntry> };
   get_conversation: { args: GetConversationArgs; result: ConversationView };
   create_conversation: { args: null; result: Conversation };
@@ -1544,6 +1545,7 @@ export type Commands = {
 /** Every command the core registers (ui/IPC.md), in registration order. */
 export const COMMAND_NAMES = [
   "app_info",
+  "startup_painted",
   "list_conversations",
   "get_conversation",
   "create_conversation",

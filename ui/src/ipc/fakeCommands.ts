@@ -15,6 +15,7 @@ type Handlers = {
 
 const handlers: Handlers = {
   app_info: (fake) => ({ version: "0.1.0-dev", data_dir: fake.settings.data_dir }),
+  startup_painted: () => null,
   list_conversations: (fake, a) => fake.listConversations(a.query),
   get_conversation: (fake, a) => fake.view(a.id),
   create_conversation: (fake) => fake.createConversation("New chat"),

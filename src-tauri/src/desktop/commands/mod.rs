@@ -81,6 +81,7 @@ macro_rules! command_table {
 
 command_table![
     windows::app_info,
+    windows::startup_painted,
     conversations::list_conversations,
     conversations::get_conversation,
     conversations::create_conversation,

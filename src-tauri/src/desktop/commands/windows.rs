@@ -50,6 +50,14 @@ pub fn app_info(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, I
     })
 }
 
+/// `startup_painted`: the window has painted its first frame (sent once by `ui/public/boot.js`,
+/// for the start-up timing).
+#[tauri::command(rename_all = "snake_case")]
+pub fn startup_painted() -> Result<(), IpcError> {
+    crate::desktop::startup::mark_first_paint();
+    Ok(())
+}
+
 /// `hide_quick_ask`.
 #[tauri::command(rename_all = "snake_case")]
 pub fn hide_quick_ask(app: AppHandle) -> Result<(), IpcError> {
