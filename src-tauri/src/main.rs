@@ -1,8 +1,13 @@
 //! The `hearth` binary: `hearth` alone opens the desktop app; subcommands run headless.
+//! Built without the `desktop` feature, the binary is headless only (same subcommands).
 
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+#![cfg_attr(
+    all(not(debug_assertions), feature = "desktop"),
+    windows_subsystem = "windows"
+)]
 
 mod cli;
+#[cfg(feature = "desktop")]
 mod desktop;
 
 fn main() -> std::process::ExitCode {

@@ -67,7 +67,7 @@ pub fn main() -> ExitCode {
         Err(e) => return fail(&e.into()),
     };
     let result = match cli.command {
-        None => crate::desktop::run(data_dir),
+        None => open_desktop(data_dir),
         Some(Command::Serve(args)) => serve::run(data_dir, args),
         Some(Command::Token(args)) => token::run(data_dir, args),
         Some(Command::Doctor(args)) => doctor::run(data_dir, args),
@@ -83,6 +83,23 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => fail(&e),
     }
+}
+
+/// `hearth` with no subcommand: opens the desktop app.
+#[cfg(feature = "desktop")]
+fn open_desktop(data_dir: DataDir) -> anyhow::Result<ExitCode> {
+    crate::desktop::run(data_dir)
+}
+
+/// `hearth` with no subcommand in a headless build: says so and exits with status 2.
+#[cfg(not(feature = "desktop"))]
+fn open_desktop(_data_dir: DataDir) -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "hearth: this build is headless (built without the `desktop` feature) and cannot open \
+         the desktop app; use a subcommand such as `hearth serve` or `hearth chat` \
+         (`hearth --help` lists them)"
+    );
+    Ok(ExitCode::from(2))
 }
 
 /// Prints an error (with its causes on one line) and returns the failure exit code.
@@ -118,6 +135,14 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[cfg(not(feature = "desktop"))]
+    #[test]
+    fn a_headless_build_refuses_to_open_the_desktop_with_status_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = open_desktop(DataDir::at(dir.path())).unwrap();
+        assert_eq!(code, ExitCode::from(2));
     }
 
     #[test]
