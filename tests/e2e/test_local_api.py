@@ -1,5 +1,5 @@
-"""The local API end to end: the official `openai` and `anthropic` Python SDKs, unchanged,
-against `hearth serve --listen 127.0.0.1:0`, routed to the fake upstream providers; plus the
+"""The local API end to end: the official `openai`, `anthropic` and `google-genai` Python SDKs,
+unchanged, against `hearth serve --listen 127.0.0.1:0`, routed to the fake upstream providers; plus the
 auth and lock-down cases (tokens, Host, Origin, body size, non-loopback listen)."""
 
 import json
@@ -12,6 +12,9 @@ import anthropic
 import openai
 import pytest
 import requests
+from google import genai
+from google.genai import errors as genai_errors
+from google.genai import types as genai_types
 
 from fake_providers import FakeProviders, Reply
 
@@ -81,6 +84,12 @@ def oai(url, key):
 
 def anth(url, key):
     return anthropic.Anthropic(base_url=url, api_key=key, max_retries=0, timeout=20)
+
+
+def gem(url, key, api_version=None):
+    # The SDK sends the key as x-goog-api-key and does not retry unless asked; timeout in ms.
+    options = genai_types.HttpOptions(base_url=url, timeout=20_000, api_version=api_version)
+    return genai.Client(api_key=key, http_options=options)
 
 
 def test_openai_chat_plain_and_streamed(hearth, server, fake):
@@ -273,3 +282,96 @@ def test_doctor_flags_unsafe_settings(hearth):
     bad = hearth("doctor", check=False)
     assert bad.returncode != 0, bad.stdout + bad.stderr
     assert "UNSAFE local API" in bad.stdout
+
+
+def test_gemini_generate_plain_and_streamed(hearth, server, fake):
+    key = token(hearth, "gemini-cli")
+    client = gem(server, key)
+    fake.queue(Reply(text="Hallo from upstream", chunks=3))
+    # A PROVIDER/MODEL name: the SDK sends /v1/models/loc/llama-x:generateContent.
+    done = client.models.generate_content(
+        model="loc/llama-x", contents="Say hi",
+        config=genai_types.GenerateContentConfig(system_instruction="be brief", max_output_tokens=50),
+    )
+    assert done.text == "Hallo from upstream"
+    assert done.candidates[0].finish_reason == genai_types.FinishReason.STOP
+    assert done.usage_metadata.prompt_token_count == 12
+    assert done.usage_metadata.candidates_token_count == 7
+    sent = fake.requests[-1]
+    assert sent["path"].startswith("/compat/")
+    assert "Say hi" in json.dumps(sent["body"]) and "be brief" in json.dumps(sent["body"])
+    assert sent["body"]["max_tokens"] == 50 or sent["body"].get("max_completion_tokens") == 50
+    assert key not in json.dumps(sent)
+
+    # Streamed, through an Anthropic upstream.
+    fake.queue(Reply(text="one two three", chunks=3))
+    chunks = list(client.models.generate_content_stream(model="anth/claude-x", contents="count"))
+    assert "".join(c.text or "" for c in chunks) == "one two three"
+    assert len(chunks) >= 3
+    assert chunks[-1].candidates[0].finish_reason == genai_types.FinishReason.STOP
+    assert chunks[-1].usage_metadata.candidates_token_count == 7
+    assert fake.requests[-1]["headers"].get("x-api-key") == FAKE_KEY
+
+    # An alias works as the model name too, and so does v1beta (older SDKs' default).
+    beta = gem(server, key, api_version="v1beta")
+    fake.queue(Reply(text="aliased"))
+    assert beta.models.generate_content(model="fast", contents="x").text == "aliased"
+
+
+def test_gemini_tool_call_round_trip(hearth, server, fake):
+    client = gem(server, token(hearth, "gemini-tools"))
+    weather = genai_types.FunctionDeclaration(
+        name="get_weather", description="Weather",
+        parameters=genai_types.Schema(
+            type=genai_types.Type.OBJECT,
+            properties={"city": genai_types.Schema(type=genai_types.Type.STRING)},
+            required=["city"],
+        ),
+    )
+    config = genai_types.GenerateContentConfig(tools=[genai_types.Tool(function_declarations=[weather])])
+    fake.queue(Reply(tool_call=("get_weather", {"city": "Oslo"})))
+    asked = client.models.generate_content(model="loc/llama-x", contents="weather?", config=config)
+    call = asked.function_calls[0]
+    assert call.name == "get_weather"
+    assert call.args == {"city": "Oslo"}
+    sent_tool = fake.requests[-1]["body"]["tools"][0]["function"]
+    assert sent_tool["name"] == "get_weather"
+    assert sent_tool["parameters"]["properties"]["city"]["type"] == "string"
+
+    fake.queue(Reply(text="It rains in Oslo."))
+    history = [
+        genai_types.Content(role="user", parts=[genai_types.Part(text="weather?")]),
+        asked.candidates[0].content,
+        genai_types.Content(role="user", parts=[
+            genai_types.Part.from_function_response(name="get_weather", response={"result": "rain"}),
+        ]),
+    ]
+    answer = client.models.generate_content(model="loc/llama-x", contents=history, config=config)
+    assert answer.text == "It rains in Oslo."
+    messages = fake.requests[-1]["body"]["messages"]
+    assistant = next(m for m in messages if m["role"] == "assistant")
+    result = next(m for m in messages if m["role"] == "tool")
+    assert result["content"] == "rain"
+    assert result["tool_call_id"] == assistant["tool_calls"][0]["id"]
+
+
+def test_gemini_errors_are_in_gemini_format(hearth, server, fake):
+    # Keep each client referenced: a dropped genai.Client closes its HTTP client.
+    wrong = gem(server, "hth_wrong")
+    with pytest.raises(genai_errors.ClientError) as raised:
+        wrong.models.generate_content(model="loc/llama-x", contents="x")
+    assert raised.value.code == 401
+    assert raised.value.status == "UNAUTHENTICATED"
+    missing = requests.post(server + "/v1beta/models/loc%2Fllama-x:generateContent",
+                            json={"contents": [{"parts": [{"text": "x"}]}]}, timeout=10)
+    assert missing.status_code == 401
+    assert missing.json()["error"]["status"] == "UNAUTHENTICATED"
+    client = gem(server, token(hearth, "gemini-errs"))
+    with pytest.raises(genai_errors.ClientError) as raised:
+        client.models.generate_content(model="nope/none", contents="x")
+    assert raised.value.code == 404
+    fake.queue(Reply(status=400, error_body=json.dumps({"error": {"message": "context too weird", "type": "invalid_request_error"}})))
+    with pytest.raises(genai_errors.ClientError) as raised:
+        list(client.models.generate_content_stream(model="loc/llama-x", contents="x"))
+    assert raised.value.code == 400
+    assert "context too weird" in raised.value.message

@@ -17,16 +17,20 @@ pub enum ApiFormat {
     OpenAi,
     /// Anthropic Messages (and Models when the `anthropic-version` header is sent).
     Anthropic,
-    /// Gemini `generateContent` (every `/v1beta/` path).
+    /// Gemini `generateContent` (every `/v1beta/` path, `/v1/models/…:generateContent` and
+    /// requests carrying `x-goog-api-key`).
     Gemini,
 }
 
 impl ApiFormat {
-    /// The format of a request to `path` with these headers: `/v1beta/…` is Gemini's,
+    /// The format of a request to `path` with these headers: `/v1beta/…`, a Gemini method
+    /// (`/v1/models/…:generateContent`) and requests carrying `x-goog-api-key` are Gemini's;
     /// `/v1/messages…` and requests carrying `anthropic-version` are Anthropic's; everything
     /// else is OpenAI's.
     pub fn detect(path: &str, headers: &HeaderMap) -> ApiFormat {
-        if path.starts_with("/v1beta/") {
+        let gemini_method = path.starts_with("/v1/models/")
+            && (path.ends_with(":generateContent") || path.ends_with(":streamGenerateContent"));
+        if path.starts_with("/v1beta/") || gemini_method || headers.contains_key("x-goog-api-key") {
             ApiFormat::Gemini
         } else if path.starts_with("/v1/messages") || headers.contains_key("anthropic-version") {
             ApiFormat::Anthropic
@@ -317,6 +321,13 @@ mod tests {
             ApiFormat::detect("/v1beta/models/loc/m:generateContent", &none),
             ApiFormat::Gemini
         );
+        assert_eq!(
+            ApiFormat::detect("/v1/models/loc/m:streamGenerateContent", &none),
+            ApiFormat::Gemini
+        );
+        let mut google = HeaderMap::new();
+        google.insert("x-goog-api-key", HeaderValue::from_static("hth_x"));
+        assert_eq!(ApiFormat::detect("/v1/models", &google), ApiFormat::Gemini);
         let mut anthropic = HeaderMap::new();
         anthropic.insert("anthropic-version", HeaderValue::from_static("2023-06-01"));
         assert_eq!(

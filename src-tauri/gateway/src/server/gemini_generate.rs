@@ -1,6 +1,7 @@
 //! `POST /v1beta/models/{model}:generateContent` and
-//! `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (Gemini), so the official
-//! `google-genai` SDKs work unchanged against the local API. The model segment is a Hearth
+//! `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` (Gemini; the same under `/v1/`,
+//! the default API version of `google-genai` 3), so the official `google-genai` SDKs work
+//! unchanged against the local API. The model segment is a Hearth
 //! model name (`PROVIDER_ID/MODEL`, an alias or a model name): the SDK puts `models/` before it
 //! and sends the slash as is (`/v1beta/models/loc/llama:generateContent`); a percent-encoded
 //! slash (`loc%2Fllama`) works too. The request is translated into the shared
@@ -78,7 +79,7 @@ fn wants_sse(query: Option<&str>) -> bool {
         .any(|pair| pair.eq_ignore_ascii_case("alt=sse"))
 }
 
-/// Handler for `POST /v1beta/models/{*target}`.
+/// Handler for `POST /v1beta/models/{*target}` and `POST /v1/models/{*target}`.
 pub async fn generate(
     State(state): State<ServerState>,
     Extension(log): Extension<RequestLog>,

@@ -3,8 +3,10 @@
 //!
 //! Routes: `GET /health` (no auth), `POST /v1/chat/completions` ([`openai_chat`]),
 //! `POST /v1/responses` ([`openai_responses`]), `POST /v1/messages` ([`anthropic_messages`]),
-//! `GET /v1/models` ([`models`]). Each family translates its wire format into the shared
-//! [`crate::providers::ChatRequest`] and the [`crate::providers::StreamEvent`]s back; the
+//! `GET /v1/models` ([`models`]), Gemini's `POST /v1beta/models/{model}:generateContent` (also
+//! under `/v1/`, and `:streamGenerateContent`; [`gemini_generate`]). Each family translates its
+//! wire format into the shared [`crate::providers::ChatRequest`] and the
+//! [`crate::providers::StreamEvent`]s back; the
 //! shared proxy path is [`proxy`]. Tool calls go back to the client: Hearth's agent loop and
 //! tools do not run for API requests.
 //!
@@ -77,6 +79,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/v1/responses", post(openai_responses::responses))
         .route("/v1/messages", post(anthropic_messages::messages))
         .route("/v1beta/models/{*target}", post(gemini_generate::generate))
+        .route("/v1/models/{*target}", post(gemini_generate::generate))
         .route("/v1/models", get(models::models))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))

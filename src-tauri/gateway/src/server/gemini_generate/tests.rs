@@ -381,16 +381,17 @@ async fn generate_content_is_proxied_and_logged() {
 }
 
 #[tokio::test]
-async fn an_encoded_slash_and_aliases_route_too() {
-    let h = harness(vec![text_reply("a"), text_reply("b")]).await;
+async fn an_encoded_slash_aliases_and_v1_route_too() {
+    let h = harness(vec![text_reply("a"), text_reply("b"), text_reply("c")]).await;
     for path in [
         "/v1beta/models/loc%2Fm:generateContent",
         "/v1beta/models/fast:generateContent",
+        "/v1/models/loc/m:generateContent",
     ] {
         let response = h.post(path, hello()).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
-    assert_eq!(h.fake.requests().len(), 2);
+    assert_eq!(h.fake.requests().len(), 3);
 }
 
 #[tokio::test]
