@@ -21,6 +21,7 @@ bench: setup-test ui
 	$(CARGO) bench -p hearth-gateway --bench sse
 	$(CARGO) bench -p hearth-gateway --bench store
 	tests/bench/local_api.sh
+	tests/bench/serve_rss.sh
 	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null
 	node --experimental-websocket ui/bench/run.mjs
 	tests/bench/first_frame.sh 10
@@ -43,6 +44,10 @@ lint:
 	@# Invariant: the gateway core knows no GUI.
 	@if $(CARGO) tree -p hearth-gateway -e normal --prefix none | grep -qE '^(tauri|wry|webkit)'; then \
 		echo "hearth-gateway must not depend on tauri, wry or webkit"; exit 1; fi
+	@# The headless build (no `desktop` feature) compiles, is lint-clean and links no GUI.
+	$(CARGO) clippy -p hearth --no-deps --all-targets --no-default-features -- -D warnings
+	@if $(CARGO) tree -p hearth --no-default-features -e normal --prefix none | grep -qE '^(tauri|wry|webkit|gtk|gdk)'; then \
+		echo "hearth --no-default-features must not depend on tauri, wry, webkit or gtk"; exit 1; fi
 
 # Rust tests run inside a private D-Bus session with an unlocked gnome-keyring, so keychain
 # tests use the real Secret Service.

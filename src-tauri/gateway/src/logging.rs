@@ -4,7 +4,7 @@ use crate::keys::{redacting_writer, Redactor};
 use std::path::Path;
 
 /// Lines queued for the background file writer before new ones are dropped. tracing-appender's
-/// default (128,000) allocates and touches a 4 MB channel at start-up, an eighth of the idle
+/// default (128,000) allocates and touches a 4 MB channel at start-up, a sixth of the idle
 /// memory of `hearth serve`; Hearth logs a few lines per request.
 const BUFFERED_LINES: usize = 8_192;
 
