@@ -217,7 +217,7 @@ def test_quick_ask_from_the_tray_opens_its_window(app, watcher, fake, x11):
     screenshot(app, "tray-quick-ask")
 
 
-def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path):
+def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path, x11):
     wait_ready(app)
     item = watcher.wait_for_item()
     normal_icon = icon_png(item)
@@ -231,6 +231,13 @@ def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path)
     # The two icons as the panel gets them, for people to look at.
     (TARGET / "screenshots" / "tray-icon-normal.png").write_bytes(normal_icon)
     (TARGET / "screenshots" / "tray-icon-attention.png").write_bytes(attention_icon)
+    # From the tray, with the window closed to the tray: the item brings it back.
+    main_x = x11.window("Hearth")
+    for label in ("Pending approvals (1)", "Open Hearth"):
+        x11.request_close(main_x)
+        wait_for(lambda: not x11.mapped(main_x), 10, "the main window hidden")
+        item.click(label)
+        wait_for(lambda: x11.mapped(main_x), 10, f"the main window shown by '{label}'")
     app.execute_script("arguments[0].click()", find(app, "approve-once"))
     wait_for(lambda: target.exists(), 20, "the file written")
     wait_for(lambda: "Pending approvals (0)" in item.labels(), 20, "'Pending approvals (0)'")
