@@ -12,6 +12,8 @@
 pub mod answer;
 pub mod request;
 #[cfg(test)]
+mod route_tests;
+#[cfg(test)]
 mod tests;
 pub mod wire;
 
