@@ -253,6 +253,22 @@ mod tests {
         assert_eq!(err.kind, crate::desktop::error::ErrorKind::InvalidInput);
     }
 
+    #[test]
+    fn send_message_args_take_nulls_and_reject_unknown_keys() {
+        let args: SendMessageArgs = serde_json::from_value(serde_json::json!({
+            "conversation_id": null, "text": "hi", "model": {"provider": "p", "model": "m"}
+        }))
+        .unwrap();
+        assert_eq!(args.conversation_id, None);
+        assert_eq!(args.text, "hi");
+        assert_eq!(args.model, Some(model("p", "m")));
+        let typo = serde_json::from_value::<SendMessageArgs>(serde_json::json!({
+            "conversation_id": null, "txt": "hi", "model": null
+        }))
+        .unwrap_err();
+        assert!(typo.to_string().contains("txt"), "{typo}");
+    }
+
     #[tokio::test]
     async fn started_message_waits_for_its_conversation_only() {
         let bus = hearth_gateway::events::EventBus::default();
