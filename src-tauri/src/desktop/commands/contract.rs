@@ -60,6 +60,12 @@ impl<T: TS> WireResult for Redacted<T> {
 
 /// A command function; `Marker` records its shape (sync/async, injected parameters, arguments)
 /// and is inferred, so callers never name it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not have the shape of an IPC command",
+    note = "a command takes the parameters Tauri injects (State, AppHandle) first, then at most \
+            ONE argument struct (Deserialize + ts_rs::TS, sent as `{{ args }}`), and returns \
+            `Result<T, IpcError>` where `T` (or `Redacted<T>`) implements ts_rs::TS"
+)]
 pub trait CommandFn<Marker> {
     /// The argument struct's TypeScript type, if any.
     fn args(cfg: &Config) -> Option<ArgsType>;
