@@ -5,7 +5,7 @@
 
 pub mod notify;
 
-use super::tray::Tray;
+use super::tray::{Tray, TraySlot};
 use super::windows;
 use hearth_gateway::events::Event;
 use hearth_gateway::keys::Redactor;
@@ -93,9 +93,9 @@ pub fn refresh_tray(gateway: &Gateway, tray: Option<&Tray>) {
 }
 
 /// Forwards bus events to the webviews until the app ends (run it on Tauri's runtime).
-pub async fn forward<R: Runtime>(app: AppHandle<R>, gateway: Gateway, tray: Option<Tray>) {
+pub async fn forward<R: Runtime>(app: AppHandle<R>, gateway: Gateway, tray: TraySlot) {
     let mut events = gateway.bus().subscribe();
-    refresh_tray(&gateway, tray.as_ref());
+    refresh_tray(&gateway, tray.get());
     loop {
         let event = match events.recv().await {
             Ok(event) => event,
@@ -110,7 +110,7 @@ pub async fn forward<R: Runtime>(app: AppHandle<R>, gateway: Gateway, tray: Opti
             tracing::warn!(%error, "cannot emit an event to the windows");
         }
         if touches_tray(&event) {
-            refresh_tray(&gateway, tray.as_ref());
+            refresh_tray(&gateway, tray.get());
         }
         if matches!(event, Event::ApprovalRequested { .. }) && !windows::main_is_in_view(&app) {
             notify::show_approval(&app, &gateway, approval_notification(&payload["request"]));

@@ -96,14 +96,11 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
             tauri::async_runtime::spawn(async move { owner.start_maintenance() });
             local_api::start_if_enabled(&gateway);
             let handle = app.handle().clone();
-            let tray = match tray::Tray::build(&handle) {
-                Ok(tray) => Some(tray),
-                Err(error) => {
-                    tracing::warn!(%error, "no tray icon");
-                    None
-                }
-            };
+            // The tray is built once the window is up (startup.rs), off the first frame's path.
+            let tray = tray::TraySlot::default();
+            app.manage(tray.clone());
             tauri::async_runtime::spawn(events::forward(handle.clone(), gateway.clone(), tray));
+            startup::run_deferred_after(handle.clone(), startup::DEFERRED_AT_THE_LATEST);
             if let Err(error) = handle.global_shortcut().register(QUICK_ASK_SHORTCUT) {
                 tracing::warn!(%error, shortcut = QUICK_ASK_SHORTCUT, "global shortcut not registered");
             }

@@ -4,11 +4,12 @@
 //! the user sees a working window). `make bench` measures both on a release build
 //! (`HEARTH_BENCH_FIRST_FRAME=1` prints them, with the time of each start-up stage, and quits).
 //!
-//! Work the first frame does not need waits for it: the quick-ask window (a second web view,
-//! hence a second web process) is created once the main window is up ([`after_first_frame`]).
+//! Work the first frame does not need waits for it ([`run_deferred_after`]): the tray icon, and the
+//! quick-ask window (a second web view, hence a second web process) are created once the main
+//! window is up — or after [`DEFERRED_AT_THE_LATEST`] if its UI never calls.
 
 use std::sync::{Mutex, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 static LAUNCHED: OnceLock<Instant> = OnceLock::new();
 /// How long the process ran before [`mark_launch`] (loading the binary and its libraries, the
@@ -102,19 +103,29 @@ pub fn mark_first_ui_call(app: &tauri::AppHandle) -> bool {
         app.exit(0);
         return true;
     }
-    after_first_frame(app.clone());
+    run_deferred_after(app.clone(), AFTER_FIRST_FRAME);
     true
 }
 
 /// How long after the first frame the deferred start-up work begins (lets the main window finish
 /// its first data loads first).
-const DEFERRED_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+const AFTER_FIRST_FRAME: Duration = Duration::from_millis(300);
 
-/// Start-up work the first frame does not wait for: creating the (hidden) quick-ask window, so it
-/// opens instantly later. The tray and the global shortcut create it on demand before this runs.
-fn after_first_frame(app: tauri::AppHandle) {
+/// When the deferred start-up work runs even if the window's UI has not called yet.
+pub const DEFERRED_AT_THE_LATEST: Duration = Duration::from_secs(3);
+
+static DEFERRED_STARTED: OnceLock<()> = OnceLock::new();
+
+/// Runs, once, `delay` from now, the start-up work the first frame does not wait for: the tray
+/// icon, then the (hidden) quick-ask window so that it opens instantly later (the global shortcut
+/// creates it on demand before that).
+pub fn run_deferred_after(app: tauri::AppHandle, delay: Duration) {
     tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(DEFERRED_DELAY).await;
+        tokio::time::sleep(delay).await;
+        if DEFERRED_STARTED.set(()).is_err() {
+            return;
+        }
+        super::tray::install(&app);
         if let Err(error) = super::windows::quick_ask(&app) {
             tracing::warn!(%error, "cannot create the quick-ask window");
         }

@@ -5,6 +5,7 @@
 use super::windows;
 use super::AppState;
 use hearth_gateway::policy::settings;
+use std::sync::{Arc, OnceLock};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -23,6 +24,44 @@ pub struct Tray {
     pause: MenuItem<Wry>,
     normal: Image<'static>,
     attention: Image<'static>,
+}
+
+/// The tray once it is built (it is built after the window's first frame, see
+/// `startup.rs`): Tauri state, shared with the event forwarder that keeps it current.
+#[derive(Clone, Default)]
+pub struct TraySlot(Arc<OnceLock<Tray>>);
+
+impl TraySlot {
+    /// The tray, when it has been built.
+    pub fn get(&self) -> Option<&Tray> {
+        self.0.get()
+    }
+}
+
+/// Builds the tray on the main thread (once; the [`TraySlot`] must be managed) and shows the
+/// current approvals and pause switch on it. A failure (no tray on this desktop) is logged.
+pub fn install(app: &AppHandle<Wry>) {
+    let handle = app.clone();
+    let posted = app.run_on_main_thread(move || {
+        let slot = handle.state::<TraySlot>();
+        if slot.get().is_some() {
+            return;
+        }
+        match Tray::build(&handle) {
+            Ok(tray) => {
+                let gateway = &handle.state::<AppState>().gateway;
+                tray.refresh(
+                    gateway.approvals().pending().len(),
+                    gateway.live_config().is_paused(),
+                );
+                let _ = slot.0.set(tray);
+            }
+            Err(error) => tracing::warn!(%error, "no tray icon"),
+        }
+    });
+    if let Err(error) = posted {
+        tracing::warn!(%error, "no tray icon");
+    }
 }
 
 /// The "Pending approvals" label for `count`.
