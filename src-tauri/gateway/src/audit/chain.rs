@@ -52,49 +52,48 @@ pub struct Pruned {
 
 /// Reads the chain ends.
 pub fn ends(conn: &Connection) -> Result<ChainEnds, AuditError> {
-    Ok(conn.query_row(
+    let mut statement = conn.prepare_cached(
         "SELECT anchor_seq, anchor_hash, head_seq, head_hash FROM action_log_chain WHERE id = 1",
-        [],
-        |row| {
-            Ok(ChainEnds {
-                anchor_seq: row.get(0)?,
-                anchor_hash: row.get(1)?,
-                head_seq: row.get(2)?,
-                head_hash: row.get(3)?,
-            })
-        },
-    )?)
+    )?;
+    Ok(statement.query_row([], |row| {
+        Ok(ChainEnds {
+            anchor_seq: row.get(0)?,
+            anchor_hash: row.get(1)?,
+            head_seq: row.get(2)?,
+            head_hash: row.get(3)?,
+        })
+    })?)
 }
 
-/// Appends one record at the head of the chain (call inside a write transaction).
+/// Appends one record at the head of the chain (call inside a write transaction). The
+/// statements are prepared once per connection (`prepare_cached`): this is on the path of
+/// every local API request.
 pub fn append(conn: &Connection, draft: Draft) -> Result<Record, AuditError> {
     let ends = ends(conn)?;
     let seq = ends.head_seq + 1;
     let hash = record_hash(seq, &draft, &ends.head_hash);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO action_log (seq, entry_id, phase, at_ms, kind, actor, conversation_id, \
          status, summary, detail, duration_ms, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            seq,
-            draft.entry_id,
-            draft.phase.as_str(),
-            draft.at_ms,
-            draft.kind,
-            draft.actor,
-            draft.conversation_id,
-            draft.status,
-            draft.summary,
-            draft.detail,
-            draft.duration_ms,
-            ends.head_hash,
-            hash,
-        ],
-    )?;
-    conn.execute(
-        "UPDATE action_log_chain SET head_seq = ?1, head_hash = ?2 WHERE id = 1",
-        params![seq, hash],
-    )?;
+    )?
+    .execute(params![
+        seq,
+        draft.entry_id,
+        draft.phase.as_str(),
+        draft.at_ms,
+        draft.kind,
+        draft.actor,
+        draft.conversation_id,
+        draft.status,
+        draft.summary,
+        draft.detail,
+        draft.duration_ms,
+        ends.head_hash,
+        hash,
+    ])?;
+    conn.prepare_cached("UPDATE action_log_chain SET head_seq = ?1, head_hash = ?2 WHERE id = 1")?
+        .execute(params![seq, hash])?;
     Ok(Record {
         seq,
         draft,

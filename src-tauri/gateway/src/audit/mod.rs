@@ -17,13 +17,15 @@ mod record;
 mod since;
 
 #[cfg(test)]
+mod commit_tests;
+#[cfg(test)]
 mod tests;
 
 pub use chain::{ChainEnds, Pruned, Verified};
 pub use entry::{
-    headline, to_detail, Actor, ApiRequestDetail, ConfigChangeDetail, DecisionDetail, EntryId, EntryKind,
-    EntryStatus, KeyUseDetail, ModelCallDetail, ModelCallOutcome, NewEntry, Outcome, Stage,
-    ToolCallDetail, ToolOutcomeDetail,
+    headline, to_detail, Actor, ApiRequestDetail, ConfigChangeDetail, DecisionDetail, EntryId,
+    EntryKind, EntryStatus, KeyUseDetail, ModelCallDetail, ModelCallOutcome, NewEntry, Outcome,
+    Stage, ToolCallDetail, ToolOutcomeDetail,
 };
 pub use error::{AuditError, ChainBreak};
 pub use query::{LogEntry, LogQuery, OutcomeView, StageView};
@@ -84,7 +86,7 @@ impl ActionLog {
             detail: self.clean_detail(entry.detail),
             duration_ms: None,
         };
-        self.append(draft, None).await?;
+        self.append(draft, None, Commit::Now).await?;
         Ok(id)
     }
 
@@ -103,13 +105,28 @@ impl ActionLog {
             detail: self.clean_detail(stage.detail),
             duration_ms: None,
         };
-        self.append(draft, None).await
+        self.append(draft, None, Commit::Now).await
     }
 
     /// Records how an action ended. Call it AFTER the action; the entry is immutable from now
     /// on ([`AuditError::AlreadyCompleted`] on a second call).
     pub async fn complete(&self, id: &EntryId, outcome: Outcome) -> Result<(), AuditError> {
-        let draft = Draft {
+        let draft = self.completion(id, outcome);
+        self.append(draft, None, Commit::Now).await
+    }
+
+    /// [`ActionLog::complete`] for a completion nobody waits on (a streamed API answer that was
+    /// already delivered): the record may wait up to [`crate::store::GROUP_DELAY`] to share the
+    /// commit of the next write (typically the next request's `begin`) instead of delaying it.
+    /// Resolves once committed.
+    pub async fn complete_grouped(&self, id: &EntryId, outcome: Outcome) -> Result<(), AuditError> {
+        let draft = self.completion(id, outcome);
+        self.append(draft, None, Commit::Grouped).await
+    }
+
+    /// The redacted complete record of `id`.
+    fn completion(&self, id: &EntryId, outcome: Outcome) -> Draft {
+        Draft {
             entry_id: id.0.clone(),
             phase: Phase::Complete,
             at_ms: now_ms(),
@@ -120,8 +137,7 @@ impl ActionLog {
             summary: self.clean_summary(&outcome.summary),
             detail: self.clean_detail(outcome.detail),
             duration_ms: outcome.duration_ms.map(|d| d.min(i64::MAX as u64) as i64),
-        };
-        self.append(draft, None).await
+        }
     }
 
     /// Records an action that is decided and done at once (an approval answer, a key deletion):
@@ -149,7 +165,7 @@ impl ActionLog {
             duration_ms: Some(outcome.duration_ms.unwrap_or(0).min(i64::MAX as u64) as i64),
             ..begin.clone()
         };
-        self.append(begin, Some(complete)).await?;
+        self.append(begin, Some(complete), Commit::Now).await?;
         Ok(id)
     }
 
@@ -195,7 +211,9 @@ impl ActionLog {
 
     /// Deletes records written before `cutoff_ms` (see [`ActionLog::prune`]).
     pub async fn prune_before(&self, cutoff_ms: i64) -> Result<Pruned, AuditError> {
-        let pruned = self.write(move |tx| chain::prune(tx, cutoff_ms)).await?;
+        let pruned = self
+            .write(Commit::Now, move |tx| chain::prune(tx, cutoff_ms))
+            .await?;
         if pruned.records > 0 {
             tracing::info!(
                 records = pruned.records,
@@ -228,20 +246,35 @@ impl ActionLog {
 
     /// Appends `first` (and `second`) in one transaction, checking that progress and complete
     /// records follow an open begin, then publishes the entry.
-    async fn append(&self, first: Draft, second: Option<Draft>) -> Result<(), AuditError> {
+    ///
+    /// The published entry of a begin (alone or with its completion, from [`ActionLog::record`])
+    /// is assembled from the records just written, which are all the entry has: the same
+    /// [`LogEntry`] a read-back would give, without the query on the writer thread. Progress
+    /// and complete records are published from a read-back (the entry has earlier records).
+    async fn append(
+        &self,
+        first: Draft,
+        second: Option<Draft>,
+        commit: Commit,
+    ) -> Result<(), AuditError> {
         let publish = self.bus.is_some();
         let entry = self
-            .write(move |tx| {
-                let id = first.entry_id.clone();
+            .write(commit, move |tx| {
+                let starts_entry = first.phase == Phase::Begin;
                 let first = inherit_from_begin(tx, first)?;
-                chain::append(tx, first)?;
-                if let Some(second) = second {
-                    chain::append(tx, second)?;
+                let first = chain::append(tx, first)?;
+                let second = match second {
+                    Some(second) => Some(chain::append(tx, second)?),
+                    None => None,
+                };
+                if !publish {
+                    return Ok(None);
                 }
-                if publish {
-                    Ok(query::entries_by_id(tx, &[id])?.pop())
+                if starts_entry {
+                    let records = std::iter::once(first).chain(second).collect();
+                    Ok(query::assemble(records).pop())
                 } else {
-                    Ok(None)
+                    query::entry_by_id(tx, &first.draft.entry_id)
                 }
             })
             .await?;
@@ -253,15 +286,19 @@ impl ActionLog {
         Ok(())
     }
 
-    /// Runs `f` in a write transaction; any error rolls the transaction back.
-    async fn write<T, F>(&self, f: F) -> Result<T, AuditError>
+    /// Runs `f` in a write transaction; any error rolls it back.
+    async fn write<T, F>(&self, commit: Commit, f: F) -> Result<T, AuditError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, AuditError> + Send + 'static,
     {
         let parked = Parked::default();
         let slot = parked.clone();
-        let result = self.store.write(move |tx| slot.park(f(tx))).await;
+        let job = move |tx: &rusqlite::Transaction| slot.park(f(tx));
+        let result = match commit {
+            Commit::Now => self.store.write(job).await,
+            Commit::Grouped => self.store.write_grouped(job).await,
+        };
         parked.unpark(result)
     }
 
@@ -305,6 +342,15 @@ impl ActionLog {
     }
 }
 
+/// When a record is committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Commit {
+    /// In the next transaction of the writer ([`Store::write`]).
+    Now,
+    /// Possibly with the next write ([`Store::write_grouped`]).
+    Grouped,
+}
+
 /// Carries an [`AuditError`] through the store's closures, which can only fail with a
 /// [`StoreError`]: the audit error is parked here and a sentinel makes the store roll back.
 #[derive(Clone, Default)]
@@ -336,21 +382,24 @@ fn inherit_from_begin(conn: &Connection, mut draft: Draft) -> Result<Draft, Audi
     if draft.phase == Phase::Begin {
         return Ok(draft);
     }
-    let begin: Option<(String, String, Option<String>, i64)> =
-        rusqlite::OptionalExtension::optional(conn.query_row(
-            "SELECT kind, actor, conversation_id, at_ms FROM action_log \
-             WHERE entry_id = ?1 AND phase = 'begin'",
-            [&draft.entry_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        ))?;
-    let Some((kind, actor, conversation_id, begun_at)) = begin else {
+    let mut statement = conn.prepare_cached(
+        "SELECT kind, actor, conversation_id, at_ms, EXISTS (SELECT 1 FROM action_log \
+         WHERE entry_id = ?1 AND phase = 'complete') FROM action_log \
+         WHERE entry_id = ?1 AND phase = 'begin'",
+    )?;
+    let begin: Option<(String, String, Option<String>, i64, bool)> =
+        rusqlite::OptionalExtension::optional(statement.query_row([&draft.entry_id], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        }))?;
+    let Some((kind, actor, conversation_id, begun_at, completed)) = begin else {
         return Err(AuditError::UnknownEntry(draft.entry_id));
     };
-    let completed: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM action_log WHERE entry_id = ?1 AND phase = 'complete')",
-        [&draft.entry_id],
-        |row| row.get(0),
-    )?;
     if completed {
         return Err(AuditError::AlreadyCompleted(draft.entry_id));
     }

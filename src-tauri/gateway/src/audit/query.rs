@@ -164,6 +164,18 @@ pub fn entries_by_id(conn: &Connection, ids: &[String]) -> Result<Vec<LogEntry>,
     Ok(assemble(records))
 }
 
+/// The current state of one entry (`None` when unknown or pruned). The statement is prepared
+/// once per connection: the writer runs it to publish every progress and complete record.
+pub fn entry_by_id(conn: &Connection, id: &str) -> Result<Option<LogEntry>, AuditError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM action_log WHERE entry_id = ?1 ORDER BY seq"
+    ))?;
+    let records = statement
+        .query_map([id], from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(assemble(records).pop())
+}
+
 /// The newest chain position present (0 when empty).
 pub fn newest_seq(conn: &Connection) -> Result<i64, AuditError> {
     Ok(

@@ -346,9 +346,7 @@ fn finish_stream(call: &mut UpstreamCall, answer: &Collected, error: Option<Stri
         save_recording(call.recording.take(), answer);
     }
     if let Some(record) = call.record.take() {
-        tokio::spawn(async move {
-            record.finish(200, error.as_deref()).await;
-        });
+        record.finish_in_background(200, error);
     }
 }
 

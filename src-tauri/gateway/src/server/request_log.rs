@@ -3,7 +3,8 @@
 //! A request that reaches a model is logged by its handler: [`RequestLog::begin`] writes the
 //! entry (route, model) BEFORE the upstream call and the returned [`CallRecord`] completes it
 //! AFTER the answer (status, latency, time to first token, tokens) — or, when the client goes
-//! away mid-stream, as cancelled. Every other request (refused by a guard, malformed, listing
+//! away mid-stream, as cancelled. The completion of a delivered answer is written in the
+//! background and shares the commit of the next write (usually the next request's `begin`). Every other request (refused by a guard, malformed, listing
 //! models) is logged by the [`request_log`] middleware in one record once it is answered.
 
 use crate::agent::ModelRef;
@@ -152,6 +153,22 @@ impl CallRecord {
         .await;
     }
 
+    /// [`CallRecord::finish`] in the background, for an answer already delivered: the
+    /// completion shares the commit of the next write (see [`ActionLog::complete_grouped`]),
+    /// so it never delays the next request's `begin`.
+    pub fn finish_in_background(mut self, status: u16, error: Option<String>) {
+        let Some(id) = self.id.take() else { return };
+        let (entry_status, summary) = self.summary(status, error.as_deref());
+        let outcome = self.outcome_with(status);
+        let audit = self.audit.clone();
+        tokio::spawn(async move {
+            let outcome = api_outcome(entry_status, summary, &outcome);
+            if let Err(error) = audit.complete_grouped(&id, outcome).await {
+                tracing::error!(%error, "cannot complete an API request in the action log");
+            }
+        });
+    }
+
     fn outcome_with(&self, status: u16) -> ApiRequestOutcome {
         ApiRequestOutcome {
             status,
@@ -199,14 +216,19 @@ async fn complete(
     summary: String,
     outcome: &ApiRequestOutcome,
 ) {
-    let outcome = Outcome {
+    let outcome = api_outcome(status, summary, outcome);
+    if let Err(error) = audit.complete(id, outcome).await {
+        tracing::error!(%error, "cannot complete an API request in the action log");
+    }
+}
+
+/// The completion record of an API request entry.
+fn api_outcome(status: EntryStatus, summary: String, outcome: &ApiRequestOutcome) -> Outcome {
+    Outcome {
         status,
         summary,
         detail: crate::audit::to_detail(outcome),
         duration_ms: Some(outcome.latency_ms),
-    };
-    if let Err(error) = audit.complete(id, outcome).await {
-        tracing::error!(%error, "cannot complete an API request in the action log");
     }
 }
 

@@ -15,14 +15,20 @@
 //! Durability: WAL with `synchronous = NORMAL` — a killed process loses nothing committed; a
 //! power cut may lose the last transactions but never corrupts the file. Streamed text waits
 //! at most [`FLUSH_INTERVAL`] in memory.
+//!
+//! Checkpoints: the writer never checkpoints inside a commit (`wal_autocheckpoint = 0`); a
+//! checkpointer thread with its own connection copies the WAL into the database with PASSIVE
+//! checkpoints, which block nobody, and the WAL stays bounded (see `checkpoint.rs`).
 
 mod branches;
+mod checkpoint;
 mod conversations;
 #[cfg(test)]
 mod crash_tests;
 mod dates;
 mod error;
 mod export;
+mod group;
 mod markdown;
 mod messages;
 pub mod migrations;
@@ -42,6 +48,7 @@ pub use error::StoreError;
 pub use export::{
     ExportDocument, ExportedConversation, ImportReport, EXPORT_FORMAT, EXPORT_VERSION,
 };
+pub use group::GROUP_DELAY;
 pub use markdown::to_markdown;
 pub use open::{APPLICATION_ID, TRASH_RETENTION_MS};
 pub use search::{SearchHit, SearchQuery, SnippetPart};
@@ -49,7 +56,7 @@ pub use spend::Spend;
 pub use streaming::{Finish, FLUSH_INTERVAL};
 pub use title::{auto_title, TITLE_MAX_CHARS};
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -69,6 +76,7 @@ struct Inner {
     path: PathBuf,
     commands: Option<mpsc::Sender<Command>>,
     writer: Option<std::thread::JoinHandle<()>>,
+    checkpointer: Option<std::thread::JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
     _owner_lock: Option<std::fs::File>,
 }
@@ -89,19 +97,23 @@ impl Store {
     /// Blocking (file I/O and migrations): from async code call it in `spawn_blocking`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let opened = open::open_database(path)?;
+        let thread_error = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let (wal, checkpointer) =
+            checkpoint::start(open::open_checkpointer(path)?, path).map_err(thread_error)?;
         let (commands, receiver) = mpsc::channel();
         let writer = std::thread::Builder::new()
             .name("hearth-store-writer".into())
-            .spawn(move || writer::run(opened.writer, receiver))
-            .map_err(|source| StoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .spawn(move || writer::run(opened.writer, receiver, wal))
+            .map_err(thread_error)?;
         Ok(Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 commands: Some(commands),
                 writer: Some(writer),
+                checkpointer: Some(checkpointer),
                 readers: Mutex::new(Vec::new()),
                 _owner_lock: opened.owner_lock,
             }),
@@ -114,16 +126,35 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction on the writer thread (committed if `f` returns `Ok`,
-    /// rolled back otherwise) and returns its result. Pending streamed text is flushed first.
+    /// rolled back otherwise) and returns its result once committed. Pending streamed text is
+    /// flushed first. Writes queued at the same moment may share the commit (see `group.rs`);
+    /// each is still rolled back alone when it fails.
     pub async fn write<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
         F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.send(Command::Job(Box::new(move |conn| {
-            let _ = reply.send(in_transaction(conn, f));
-        })))?;
+        self.send(Command::Write(group::Write::new(
+            f,
+            group::Reply::Async(reply),
+        )))?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// [`Store::write`] for a write nobody is waiting on at once (the completion of a streamed
+    /// answer): it waits up to [`GROUP_DELAY`] to share the commit of the next write instead
+    /// of delaying it with a commit of its own. Resolves once committed.
+    pub async fn write_grouped<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.send(Command::Grouped(group::Write::new(
+            f,
+            group::Reply::Async(reply),
+        )))?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -135,9 +166,10 @@ impl Store {
         F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
     {
         let (reply, answer) = mpsc::sync_channel(1);
-        self.send(Command::Job(Box::new(move |conn| {
-            let _ = reply.send(in_transaction(conn, f));
-        })))?;
+        self.send(Command::Write(group::Write::new(
+            f,
+            group::Reply::Blocking(reply),
+        )))?;
         answer.recv().map_err(|_| StoreError::Closed)?
     }
 
@@ -192,16 +224,6 @@ impl Store {
     }
 }
 
-fn in_transaction<R>(
-    conn: &mut Connection,
-    f: impl FnOnce(&Transaction) -> Result<R, StoreError>,
-) -> Result<R, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let value = f(&tx)?;
-    tx.commit()?;
-    Ok(value)
-}
-
 impl Drop for Inner {
     fn drop(&mut self) {
         // Closing the channel makes the writer flush what is pending and stop.
@@ -209,6 +231,13 @@ impl Drop for Inner {
         if let Some(writer) = self.writer.take() {
             if writer.join().is_err() {
                 tracing::error!("the store writer thread panicked");
+            }
+        }
+        // The writer's end of the checkpointer's channel is gone with it: the checkpointer
+        // stops at once.
+        if let Some(checkpointer) = self.checkpointer.take() {
+            if checkpointer.join().is_err() {
+                tracing::error!("the store checkpointer thread panicked");
             }
         }
     }

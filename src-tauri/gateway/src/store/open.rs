@@ -1,6 +1,7 @@
 //! Opening `hearth.db` safely: refuse anything that is not ours without touching it, set up the
 //! connection (WAL, foreign keys, busy timeout, 0600), migrate, and recover from a crash.
 
+use super::checkpoint::WAL_SIZE_LIMIT_BYTES;
 use super::error::StoreError;
 use super::migrations::{latest_version, migrations};
 use crate::conversation::now_ms;
@@ -16,6 +17,9 @@ pub const APPLICATION_ID: i64 = 0x4852_5448;
 
 /// How long a statement waits for another connection's lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Prepared statements the writer connection keeps (rusqlite's default is 16).
+const WRITER_STATEMENT_CACHE: usize = 64;
 
 /// How long a conversation stays restorable in the trash.
 pub const TRASH_RETENTION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -61,6 +65,18 @@ pub(super) fn open_database(path: &Path) -> Result<Opened, StoreError> {
         recover(&writer, now_ms()).map_err(|source| open_error(path, source))?;
     }
     Ok(Opened { writer, owner_lock })
+}
+
+/// Opens the checkpointer's read-write connection (see `checkpoint.rs`); it never writes rows.
+pub(super) fn open_checkpointer(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| open_error(path, source))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|source| open_error(path, source))?;
+    Ok(conn)
 }
 
 /// Opens a read-only connection for the reader pool.
@@ -154,6 +170,16 @@ fn configure_writer(conn: &Connection) -> rusqlite::Result<()> {
     // loss may lose the last transactions, never corrupt the file.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Checkpoints run on the checkpointer thread, not inside the writer's commits; the WAL
+    // file is trimmed when SQLite starts reusing it (see `checkpoint.rs`).
+    conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
+    conn.query_row(
+        &format!("PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}"),
+        [],
+        |_| Ok(()),
+    )?;
+    // The action log and the streaming path reuse their statements (`prepare_cached`).
+    conn.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
     Ok(())
 }
 

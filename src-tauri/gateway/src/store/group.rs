@@ -1,0 +1,278 @@
+//! Group commit: the writer runs several writes in one transaction, each in a savepoint of its
+//! own, and answers each caller only after the shared COMMIT. A commit (writing the WAL frames)
+//! costs more than the statements of a small write, so writes that are already queued, and
+//! writes that asked to wait ([`Store::write_grouped`](super::Store::write_grouped), e.g. the
+//! completion of a streamed API answer), share the commit of the next write instead of
+//! delaying it with a commit of their own.
+//!
+//! Invariant: a caller's write is committed before its future resolves; a write that fails is
+//! rolled back alone (its savepoint) and the others still commit.
+
+use super::error::StoreError;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::time::Duration;
+
+/// How long a grouped write may wait for company before the writer commits it alone.
+pub const GROUP_DELAY: Duration = Duration::from_millis(25);
+
+/// The most writes committed together.
+pub const MAX_GROUP: usize = 64;
+
+/// One write of a group, boxed for the writer's channel.
+pub(super) trait Part: Send {
+    /// Runs the write inside the shared transaction (in a savepoint when `alone` is false) and
+    /// keeps its result.
+    fn run(&mut self, tx: &Transaction<'_>, alone: bool);
+    /// Whether the write ran and succeeded.
+    fn succeeded(&self) -> bool;
+    /// Answers the caller once the transaction committed (`Ok`) or failed.
+    fn settle(self: Box<Self>, committed: Result<(), &rusqlite::Error>);
+}
+
+/// Where a write's result goes.
+pub(super) enum Reply<R> {
+    /// An async caller awaiting a oneshot.
+    Async(tokio::sync::oneshot::Sender<Result<R, StoreError>>),
+    /// A blocking caller.
+    Blocking(std::sync::mpsc::SyncSender<Result<R, StoreError>>),
+}
+
+/// A closure write and its reply.
+pub(super) struct Write<R, F> {
+    job: Option<F>,
+    result: Option<Result<R, StoreError>>,
+    reply: Reply<R>,
+}
+
+impl<R, F> Write<R, F> {
+    /// A write of `job` answering to `reply`.
+    pub fn new(job: F, reply: Reply<R>) -> Box<Self> {
+        Box::new(Write {
+            job: Some(job),
+            result: None,
+            reply,
+        })
+    }
+}
+
+impl<R, F> Part for Write<R, F>
+where
+    R: Send,
+    F: FnOnce(&Transaction<'_>) -> Result<R, StoreError> + Send,
+{
+    fn run(&mut self, tx: &Transaction<'_>, alone: bool) {
+        let Some(job) = self.job.take() else { return };
+        self.result = Some(if alone {
+            job(tx)
+        } else {
+            in_savepoint(tx, job)
+        });
+    }
+
+    fn succeeded(&self) -> bool {
+        matches!(self.result, Some(Ok(_)))
+    }
+
+    fn settle(self: Box<Self>, committed: Result<(), &rusqlite::Error>) {
+        let result = match (self.result, committed) {
+            // Its own failure: rolled back, whatever happened to the others.
+            (Some(Err(error)), _) => Err(error),
+            (Some(Ok(value)), Ok(())) => Ok(value),
+            (_, Err(error)) => Err(StoreError::Sqlite(duplicate(error))),
+            // Settled without running: only if the writer skipped it, which it never does.
+            (None, Ok(())) => Err(StoreError::Closed),
+        };
+        match self.reply {
+            Reply::Async(sender) => {
+                let _ = sender.send(result);
+            }
+            Reply::Blocking(sender) => {
+                let _ = sender.send(result);
+            }
+        }
+    }
+}
+
+/// Runs `parts` in one IMMEDIATE transaction, in order, and answers each after the commit. A single part
+/// runs without a savepoint, and its failure rolls the transaction back.
+pub(super) fn commit(conn: &mut Connection, mut parts: Vec<Box<dyn Part>>) {
+    if parts.is_empty() {
+        return;
+    }
+    let outcome = run_all(conn, &mut parts);
+    // Newest first: the write that started the group is the one a caller is waiting on now
+    // (the grouped ones before it were waiting for company).
+    for part in parts.into_iter().rev() {
+        part.settle(outcome.as_ref().map(|_| ()));
+    }
+}
+
+fn run_all(conn: &mut Connection, parts: &mut [Box<dyn Part>]) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let alone = parts.len() == 1;
+    for part in parts.iter_mut() {
+        part.run(&tx, alone);
+    }
+    if alone && !parts.iter().all(|p| p.succeeded()) {
+        // Dropping the transaction rolls it back; the part reports its own error.
+        return Ok(());
+    }
+    tx.commit()
+}
+
+/// Runs `job` in a savepoint: rolled back alone when it fails.
+fn in_savepoint<R>(
+    tx: &Transaction<'_>,
+    job: impl FnOnce(&Transaction<'_>) -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    tx.prepare_cached("SAVEPOINT hearth_group_part")?
+        .execute([])?;
+    match job(tx) {
+        Ok(value) => {
+            tx.prepare_cached("RELEASE hearth_group_part")?
+                .execute([])?;
+            Ok(value)
+        }
+        Err(error) => {
+            tx.prepare_cached("ROLLBACK TO hearth_group_part")?
+                .execute([])?;
+            tx.prepare_cached("RELEASE hearth_group_part")?
+                .execute([])?;
+            Err(error)
+        }
+    }
+}
+
+/// A copy of a commit error for every part of the group (`rusqlite::Error` is not `Clone`).
+fn duplicate(error: &rusqlite::Error) -> rusqlite::Error {
+    match error {
+        rusqlite::Error::SqliteFailure(code, message) => {
+            rusqlite::Error::SqliteFailure(*code, message.clone())
+        }
+        other => rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+            Some(other.to_string()),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Store, StoreError, GROUP_DELAY};
+    use std::time::{Duration, Instant};
+
+    fn store_with_scratch(dir: &std::path::Path) -> Store {
+        let store = Store::open(&dir.join("hearth.db")).unwrap();
+        store
+            .write_blocking(|tx| Ok(tx.execute_batch("CREATE TABLE scratch (v INTEGER UNIQUE)")?))
+            .unwrap();
+        store
+    }
+
+    async fn values(store: &Store) -> Vec<i64> {
+        store
+            .read(|conn| {
+                let mut statement = conn.prepare("SELECT v FROM scratch ORDER BY v")?;
+                let values = statement
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<Vec<i64>, _>>()?;
+                Ok(values)
+            })
+            .await
+            .unwrap()
+    }
+
+    fn insert(v: i64) -> impl FnOnce(&rusqlite::Transaction) -> Result<(), StoreError> {
+        move |tx| {
+            tx.execute("INSERT INTO scratch (v) VALUES (?1)", [v])?;
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_in_a_group_is_rolled_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        // Two grouped writes wait for company; the third write commits all three at once.
+        let first = tokio::spawn({
+            let store = store.clone();
+            async move { store.write_grouped(insert(1)).await }
+        });
+        let failing = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write_grouped(|tx| {
+                        tx.execute("INSERT INTO scratch (v) VALUES (2)", [])?;
+                        // The UNIQUE constraint fails: the 2 above must go too.
+                        tx.execute("INSERT INTO scratch (v) VALUES (1)", [])?;
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        let started = Instant::now();
+        store.write(insert(3)).await.unwrap();
+        assert!(
+            started.elapsed() < GROUP_DELAY,
+            "the write waited for the group delay"
+        );
+        first.await.unwrap().unwrap();
+        assert!(matches!(failing.await.unwrap(), Err(StoreError::Sqlite(_))));
+        assert_eq!(values(&store).await, [1, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_grouped_write_alone_is_committed_after_the_delay() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        let started = Instant::now();
+        store.write_grouped(insert(7)).await.unwrap();
+        let waited = started.elapsed();
+        assert!(waited >= GROUP_DELAY, "committed after {waited:?}");
+        assert!(waited < Duration::from_secs(2));
+        assert_eq!(values(&store).await, [7]);
+    }
+
+    #[tokio::test]
+    async fn grouped_writes_are_committed_when_the_store_closes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        let pending = tokio::spawn({
+            let store = store.clone();
+            async move { store.write_grouped(insert(9)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        pending.await.unwrap().unwrap();
+        drop(store);
+        let reopened = Store::open(&dir.path().join("hearth.db")).unwrap();
+        assert_eq!(values(&reopened).await, [9]);
+    }
+
+    #[test]
+    fn queued_writes_each_get_their_own_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        let handles: Vec<_> = (0..32)
+            .map(|i| {
+                let store = store.clone();
+                // 5 twice: exactly one of the two fails.
+                let v = if i == 31 { 5 } else { i };
+                std::thread::spawn(move || store.write_blocking(insert(v)))
+            })
+            .collect();
+        let failures = handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .filter(|r| r.is_err())
+            .count();
+        assert_eq!(failures, 1);
+        let count: i64 = store
+            .read_blocking(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM scratch", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(count, 31);
+    }
+}
