@@ -1,24 +1,21 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./App";
-import { QuickAsk } from "./QuickAsk";
-import { insideTauri, setTransport } from "./ipc";
+// The entry point: small on purpose. The window first paints the frame in index.html, then the
+// app's code (React and every screen, ./start) is loaded and mounted. Parsing that code before the
+// first paint would delay it; loading it right after costs one frame.
 import "./styles.css";
 
-async function start() {
-  if (!insideTauri()) {
-    // A plain browser (`npm run dev`): use the in-memory backend. ?fake=empty shows the first run.
-    const { FakeBackend } = await import("./ipc/fake");
-    const seed = new URLSearchParams(window.location.search).get("fake");
-    const fake = new FakeBackend({ seed: seed === "empty" || seed === "ready" || seed === "long" ? seed : "demo" });
-    setTransport(fake.transport());
-    (window as unknown as { hearthFake: unknown }).hearthFake = fake;
-    const script = new URLSearchParams(window.location.search).get("do");
-    if (script) void import("./lib/demoScript").then((m) => m.runDemoScript(script));
-  }
-  const quickAsk = window.location.hash.startsWith("#/quick-ask");
-  document.documentElement.classList.toggle("is-quick-ask", quickAsk);
-  createRoot(document.getElementById("root")!).render(<StrictMode>{quickAsk ? <QuickAsk /> : <App />}</StrictMode>);
+let started = false;
+
+function startOnce() {
+  if (started) return;
+  started = true;
+  void import("./start").then((app) => app.start());
 }
 
-void start();
+const quickAsk = window.location.hash.startsWith("#/quick-ask");
+if (quickAsk || document.visibilityState !== "visible") {
+  // A hidden window may get no animation frames: start at once.
+  startOnce();
+} else {
+  requestAnimationFrame(() => setTimeout(startOnce, 0));
+  setTimeout(startOnce, 200);
+}

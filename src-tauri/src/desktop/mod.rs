@@ -28,6 +28,13 @@ use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
 /// The global shortcut that toggles the quick-ask window.
 pub const QUICK_ASK_SHORTCUT: &str = "CmdOrCtrl+Shift+Space";
 
+/// Registers [`QUICK_ASK_SHORTCUT`] (part of the start-up work done after the first frame).
+pub fn register_quick_ask_shortcut(app: &tauri::AppHandle) {
+    if let Err(error) = app.global_shortcut().register(QUICK_ASK_SHORTCUT) {
+        tracing::warn!(%error, shortcut = QUICK_ASK_SHORTCUT, "global shortcut not registered");
+    }
+}
+
 /// Typed Tauri state: the gateway every command talks to.
 pub struct AppState {
     /// The core.
@@ -101,9 +108,6 @@ pub fn run(data_dir: DataDir) -> anyhow::Result<ExitCode> {
             app.manage(tray.clone());
             tauri::async_runtime::spawn(events::forward(handle.clone(), gateway.clone(), tray));
             startup::run_deferred_after(handle.clone(), startup::DEFERRED_AT_THE_LATEST);
-            if let Err(error) = handle.global_shortcut().register(QUICK_ASK_SHORTCUT) {
-                tracing::warn!(%error, shortcut = QUICK_ASK_SHORTCUT, "global shortcut not registered");
-            }
             startup::mark("setup_done");
             Ok(())
         })

@@ -4,8 +4,8 @@
 //! the user sees a working window). `make bench` measures both on a release build
 //! (`HEARTH_BENCH_FIRST_FRAME=1` prints them, with the time of each start-up stage, and quits).
 //!
-//! Work the first frame does not need waits for it ([`run_deferred_after`]): the tray icon, and the
-//! quick-ask window (a second web view, hence a second web process) are created once the main
+//! Work the first frame does not need waits for it ([`run_deferred_after`]): the tray icon, the
+//! global shortcut and the quick-ask window (a second web view, hence a second web process) are created once the main
 //! window is up — or after [`DEFERRED_AT_THE_LATEST`] if its UI never calls.
 
 use std::sync::{Mutex, OnceLock};
@@ -117,7 +117,7 @@ pub const DEFERRED_AT_THE_LATEST: Duration = Duration::from_secs(3);
 static DEFERRED_STARTED: OnceLock<()> = OnceLock::new();
 
 /// Runs, once, `delay` from now, the start-up work the first frame does not wait for: the tray
-/// icon, then the (hidden) quick-ask window so that it opens instantly later (the global shortcut
+/// icon, the global shortcut, then the (hidden) quick-ask window so that it opens instantly later (the global shortcut
 /// creates it on demand before that).
 pub fn run_deferred_after(app: tauri::AppHandle, delay: Duration) {
     tauri::async_runtime::spawn(async move {
@@ -126,6 +126,7 @@ pub fn run_deferred_after(app: tauri::AppHandle, delay: Duration) {
             return;
         }
         super::tray::install(&app);
+        super::register_quick_ask_shortcut(&app);
         if let Err(error) = super::windows::quick_ask(&app) {
             tracing::warn!(%error, "cannot create the quick-ask window");
         }
