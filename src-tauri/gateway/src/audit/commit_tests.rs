@@ -80,7 +80,9 @@ async fn the_entry_published_for_a_begin_equals_the_one_read_back() {
         ToolCallDetail {
             tool: "shell".into(),
             call_id: "call_9".into(),
-            arguments: serde_json::json!({"command": "curl -H 'x: sk-secret-in-detail-0123456789'"}),
+            arguments: serde_json::json!({
+                "command": "curl -H 'x: sk-secret-in-detail-0123456789'"
+            }),
             preview: "curl".into(),
         },
     );

@@ -86,7 +86,9 @@ impl ActionLog {
             detail: self.clean_detail(entry.detail),
             duration_ms: None,
         };
-        self.append(draft, None, Commit::Now).await?;
+        // On the caller's thread when the writer is idle: this is on the critical path of
+        // every action (a local API request waits for it before it is forwarded).
+        self.append(draft, None, Commit::Inline).await?;
         Ok(id)
     }
 
@@ -297,6 +299,7 @@ impl ActionLog {
         let job = move |tx: &rusqlite::Transaction| slot.park(f(tx));
         let result = match commit {
             Commit::Now => self.store.write(job).await,
+            Commit::Inline => self.store.write_inline(job).await,
             Commit::Grouped => self.store.write_grouped(job).await,
         };
         parked.unpark(result)
@@ -347,6 +350,8 @@ impl ActionLog {
 enum Commit {
     /// In the next transaction of the writer ([`Store::write`]).
     Now,
+    /// Like `Now`, on the caller's thread when the writer is idle ([`Store::write_inline`]).
+    Inline,
     /// Possibly with the next write ([`Store::write_grouped`]).
     Grouped,
 }

@@ -9,6 +9,7 @@
 //! rolled back alone (its savepoint) and the others still commit.
 
 use super::error::StoreError;
+use super::open::BUSY_TIMEOUT;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::time::Duration;
 
@@ -93,31 +94,64 @@ where
     }
 }
 
-/// Runs `parts` in one IMMEDIATE transaction, in order, and answers each after the commit. A single part
-/// runs without a savepoint, and its failure rolls the transaction back.
-pub(super) fn commit(conn: &mut Connection, mut parts: Vec<Box<dyn Part>>) {
+/// Runs `parts` in one IMMEDIATE transaction, in order, and answers each after the commit.
+/// A single part runs without a savepoint, and its failure rolls the transaction back.
+pub(super) fn commit(conn: &mut Connection, parts: Vec<Box<dyn Part>>) {
     if parts.is_empty() {
         return;
     }
-    let outcome = run_all(conn, &mut parts);
-    // Newest first: the write that started the group is the one a caller is waiting on now
-    // (the grouped ones before it were waiting for company).
-    for part in parts.into_iter().rev() {
-        part.settle(outcome.as_ref().map(|_| ()));
+    match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => commit_in(tx, parts),
+        Err(error) => settle_all(parts, Err(&error)),
     }
 }
 
-fn run_all(conn: &mut Connection, parts: &mut [Box<dyn Part>]) -> rusqlite::Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// Starts an IMMEDIATE transaction only if no other process holds the write lock now (no busy
+/// wait).
+pub(super) fn begin_without_waiting(conn: &mut Connection) -> Option<Transaction<'_>> {
+    let conn: &Connection = conn;
+    // Without a busy handler for this one BEGIN; restored right after.
+    conn.busy_timeout(Duration::ZERO).ok()?;
+    // `new_unchecked` takes a shared borrow, so the timeout can be restored on failure; the
+    // `&mut` taken above still guarantees no other transaction runs on the connection.
+    match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
+        Ok(tx) => {
+            if tx.busy_timeout(BUSY_TIMEOUT).is_err() {
+                tracing::warn!("cannot restore the writer's busy timeout");
+            }
+            Some(tx)
+        }
+        Err(_) => {
+            if conn.busy_timeout(BUSY_TIMEOUT).is_err() {
+                tracing::warn!("cannot restore the writer's busy timeout");
+            }
+            None
+        }
+    }
+}
+
+/// [`commit`] in a transaction already begun.
+pub(super) fn commit_in(tx: Transaction<'_>, mut parts: Vec<Box<dyn Part>>) {
     let alone = parts.len() == 1;
     for part in parts.iter_mut() {
         part.run(&tx, alone);
     }
-    if alone && !parts.iter().all(|p| p.succeeded()) {
+    let outcome = if alone && !parts.iter().all(|p| p.succeeded()) {
         // Dropping the transaction rolls it back; the part reports its own error.
-        return Ok(());
+        drop(tx);
+        Ok(())
+    } else {
+        tx.commit()
+    };
+    settle_all(parts, outcome.as_ref().map(|_| ()));
+}
+
+/// Answers every part, newest first: the write that started the group is the one a caller is
+/// waiting on now (the grouped ones before it were waiting for company).
+fn settle_all(parts: Vec<Box<dyn Part>>, outcome: Result<(), &rusqlite::Error>) {
+    for part in parts.into_iter().rev() {
+        part.settle(outcome);
     }
-    tx.commit()
 }
 
 /// Runs `job` in a savepoint: rolled back alone when it fails.
@@ -248,6 +282,30 @@ mod tests {
         drop(store);
         let reopened = Store::open(&dir.path().join("hearth.db")).unwrap();
         assert_eq!(values(&reopened).await, [9]);
+    }
+
+    #[tokio::test]
+    async fn an_inline_write_never_waits_for_another_process_on_the_callers_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        store.write_inline(insert(1)).await.unwrap();
+        // Another process holds the write lock: the inline write goes to the writer thread,
+        // which waits for the lock (busy timeout) while this thread keeps running.
+        let other = rusqlite::Connection::open(dir.path().join("hearth.db")).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let started = Instant::now();
+        let queued = tokio::spawn({
+            let store = store.clone();
+            async move { store.write_inline(insert(2)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!queued.is_finished());
+        other.execute_batch("COMMIT").unwrap();
+        queued.await.unwrap().unwrap();
+        assert!(started.elapsed() < Duration::from_secs(3));
+        // The busy timeout is back: the next inline write behaves the same.
+        store.write_inline(insert(3)).await.unwrap();
+        assert_eq!(values(&store).await, [1, 2, 3]);
     }
 
     #[test]

@@ -1,6 +1,11 @@
-//! The single writer: one thread owns the read-write connection and runs every write, in order,
-//! from a channel, committing writes that queue up together (see `group.rs`). It also holds the text of streaming answers between flushes, so deltas cost
-//! a channel send and reach the disk in batches (see [`FLUSH_INTERVAL`](super::FLUSH_INTERVAL)).
+//! The single writer: one thread runs every write, in order, from a channel, committing writes
+//! that queue up together (see `group.rs`). It also holds the text of streaming answers
+//! between flushes, so deltas cost a channel send and reach the disk in batches (see
+//! [`FLUSH_INTERVAL`](super::FLUSH_INTERVAL)).
+//!
+//! The read-write connection sits behind a lock the writer thread takes per command, so a
+//! latency-critical write (the action log's `begin`) can run on its caller's thread while the
+//! writer is idle ([`try_inline`]), skipping two thread wake-ups; writes never run at once.
 
 use super::checkpoint::WalTracker;
 use super::error::StoreError;
@@ -8,6 +13,7 @@ use super::group::{self, Part, GROUP_DELAY, MAX_GROUP};
 use super::streaming::PendingText;
 use rusqlite::Connection;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 /// What the writer thread is asked to do.
@@ -51,66 +57,119 @@ impl Waiting {
     }
 }
 
+/// The writer's connection and what is committed with it, shared by the writer thread and
+/// [`try_inline`] callers; whoever holds the lock writes.
+pub(super) struct Shared {
+    conn: Connection,
+    waiting: Waiting,
+    wal: WalTracker,
+}
+
+/// The lock over [`Shared`].
+pub(super) type SharedWriter = Arc<Mutex<Shared>>;
+
+/// The shared writer state over `conn`.
+pub(super) fn shared(conn: Connection, wal: WalTracker) -> SharedWriter {
+    Arc::new(Mutex::new(Shared {
+        conn,
+        waiting: Waiting::default(),
+        wal,
+    }))
+}
+
+fn lock(shared: &SharedWriter) -> MutexGuard<'_, Shared> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Runs until every sender is dropped, then writes what is pending and returns. Checkpoints
 /// are not run here (see `checkpoint.rs`), except a catch-up when the WAL file grew too long.
-pub(super) fn run(mut conn: Connection, commands: Receiver<Command>, wal: WalTracker) {
+pub(super) fn run(shared: SharedWriter, commands: Receiver<Command>) {
     let mut pending = PendingText::default();
-    let mut waiting = Waiting::default();
     // A command read while gathering a group, handled next.
     let mut next: Option<Command> = None;
     loop {
         let command = match next.take() {
             Some(command) => Some(command),
-            None => match earliest(pending.deadline(), waiting.deadline()) {
-                None => commands.recv().ok(),
-                Some(deadline) => {
-                    let wait = deadline.saturating_duration_since(Instant::now());
-                    match commands.recv_timeout(wait) {
-                        Ok(command) => Some(command),
-                        Err(RecvTimeoutError::Timeout) => {
-                            let now = Instant::now();
-                            if pending.deadline().is_some_and(|d| d <= now) {
-                                flush(&mut conn, &mut pending, &wal);
+            None => {
+                let waiting_deadline = lock(&shared).waiting.deadline();
+                match earliest(pending.deadline(), waiting_deadline) {
+                    None => commands.recv().ok(),
+                    Some(deadline) => {
+                        let wait = deadline.saturating_duration_since(Instant::now());
+                        match commands.recv_timeout(wait) {
+                            Ok(command) => Some(command),
+                            Err(RecvTimeoutError::Timeout) => {
+                                let now = Instant::now();
+                                let mut guard = lock(&shared);
+                                let s = &mut *guard;
+                                if pending.deadline().is_some_and(|d| d <= now) {
+                                    flush(&mut s.conn, &mut pending, &s.wal);
+                                }
+                                if s.waiting.deadline().is_some_and(|d| d <= now) {
+                                    commit(&mut s.conn, s.waiting.take(), &s.wal);
+                                }
+                                continue;
                             }
-                            if waiting.deadline().is_some_and(|d| d <= now) {
-                                commit(&mut conn, waiting.take(), &wal);
-                            }
-                            continue;
+                            Err(RecvTimeoutError::Disconnected) => None,
                         }
-                        Err(RecvTimeoutError::Disconnected) => None,
                     }
                 }
-            },
+            }
         };
+        let mut guard = lock(&shared);
+        let s = &mut *guard;
         match command {
             None => break,
             Some(Command::Write(part)) => {
-                flush(&mut conn, &mut pending, &wal);
-                let mut group = waiting.take();
+                flush(&mut s.conn, &mut pending, &s.wal);
+                let mut group = s.waiting.take();
                 group.push(part);
                 next = gather(&commands, &mut group);
-                commit(&mut conn, group, &wal);
+                commit(&mut s.conn, group, &s.wal);
             }
             Some(Command::Grouped(part)) => {
-                waiting.push(part);
-                if waiting.parts.len() >= MAX_GROUP {
-                    commit(&mut conn, waiting.take(), &wal);
+                s.waiting.push(part);
+                if s.waiting.parts.len() >= MAX_GROUP {
+                    commit(&mut s.conn, s.waiting.take(), &s.wal);
                 }
             }
             Some(Command::Flush(reply)) => {
-                flush(&mut conn, &mut pending, &wal);
+                flush(&mut s.conn, &mut pending, &s.wal);
                 let _ = reply.send(());
             }
             Some(Command::Delta { message_id, text }) => {
                 pending.push(message_id, &text, Instant::now());
                 if pending.is_due(Instant::now()) {
-                    flush(&mut conn, &mut pending, &wal);
+                    flush(&mut s.conn, &mut pending, &s.wal);
                 }
             }
         }
     }
-    flush(&mut conn, &mut pending, &wal);
-    commit(&mut conn, waiting.take(), &wal);
+    let mut guard = lock(&shared);
+    let s = &mut *guard;
+    flush(&mut s.conn, &mut pending, &s.wal);
+    commit(&mut s.conn, s.waiting.take(), &s.wal);
+}
+
+/// Commits `part` (with the grouped writes waiting) on the calling thread, when the writer is
+/// idle (the lock is free) and no other process holds the database's write lock (no busy
+/// wait): no hand-off to the writer thread and back. Gives `part` back otherwise, to be sent
+/// to the writer. Pending streamed text is not flushed first.
+pub(super) fn try_inline(shared: &SharedWriter, part: Box<dyn Part>) -> Result<(), Box<dyn Part>> {
+    let Ok(mut guard) = shared.try_lock() else {
+        return Err(part);
+    };
+    let s = &mut *guard;
+    let Some(tx) = group::begin_without_waiting(&mut s.conn) else {
+        return Err(part);
+    };
+    let mut group = s.waiting.take();
+    group.push(part);
+    group::commit_in(tx, group);
+    s.wal.committed(&s.conn);
+    Ok(())
 }
 
 /// Adds the writes already queued to `group` (up to [`MAX_GROUP`]); returns the first other
