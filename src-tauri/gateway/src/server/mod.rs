@@ -35,6 +35,8 @@ mod state;
 pub mod tokens;
 
 #[cfg(test)]
+pub(crate) mod harness;
+#[cfg(test)]
 mod tests;
 
 pub use state::ServerState;

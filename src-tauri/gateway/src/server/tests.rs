@@ -1,115 +1,15 @@
 //! The whole local API over a real bound listener: a real [`Gateway`] in a temp data dir, an
 //! `openai-compatible` provider pointing at the fake provider server, real HTTP clients.
 
+use super::harness::{self, compat_text_reply as compat_reply, Harness};
 use super::*;
-use crate::audit::{EntryKind, LogQuery};
-use crate::paths::DataDir;
-use crate::providers::testing::{data_events, serve, FakeServer, Reply};
+use crate::providers::testing::Reply;
 use serde_json::json;
 
-struct Harness {
-    _dir: tempfile::TempDir,
-    gateway: Gateway,
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    _fake: FakeServer,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-fn compat_reply(text: &str) -> Reply {
-    let base = json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"});
-    let chunk = |delta: serde_json::Value, finish: serde_json::Value| {
-        let mut c = base.clone();
-        c["choices"] = json!([{"index": 0, "delta": delta, "finish_reason": finish}]);
-        c
-    };
-    let events = vec![
-        chunk(json!({"role": "assistant", "content": text}), json!(null)),
-        chunk(json!({}), json!("stop")),
-        {
-            let mut u = base.clone();
-            u["choices"] = json!([]);
-            u["usage"] = json!({"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7});
-            u
-        },
-    ];
-    Reply::sse(data_events(&events) + "data: [DONE]\n\n")
-}
-
+/// A server with a low rate limit (5 a minute) and body limit (4096 bytes), plus `config_extra`.
 async fn harness(config_extra: &str, replies: Vec<Reply>) -> Harness {
-    let fake = serve(replies).await;
-    let dir = tempfile::tempdir().unwrap();
-    let data = DataDir::at(&dir.path().join("h"));
-    data.ensure().unwrap();
-    std::fs::write(
-        data.config_path(),
-        format!(
-            "[server]\nrate_limit_per_minute = 5\nmax_body_bytes = 4096\n{config_extra}\n\
-             [providers.loc]\nkind = \"openai-compatible\"\nbase_url = \"{}\"\nmodels = [\"m\"]\n",
-            fake.base_url
-        ),
-    )
-    .unwrap();
-    let gateway = Gateway::open(data).unwrap();
-    let state = ServerState::new(gateway.clone());
-    let token = state.tokens.create("test", &[], false).await.unwrap().token;
-    let (listener, addr) = bind("127.0.0.1:0", false).await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve_router(listener, state, stopped));
-    Harness {
-        _dir: dir,
-        gateway,
-        base: format!("http://{addr}"),
-        token,
-        http: reqwest::Client::new(),
-        _fake: fake,
-        _stop: stop,
-    }
-}
-
-async fn serve_router(
-    listener: TcpListener,
-    state: ServerState,
-    stopped: tokio::sync::oneshot::Receiver<()>,
-) {
-    let _ = super::serve(listener, router(state), async {
-        let _ = stopped.await;
-    })
-    .await;
-}
-
-impl Harness {
-    fn post(&self, path: &str, body: serde_json::Value) -> reqwest::RequestBuilder {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-    }
-
-    async fn api_entries(&self) -> Vec<crate::audit::LogEntry> {
-        // Completion is written in the background after the answer: wait for it.
-        for _ in 0..100 {
-            let entries = self
-                .gateway
-                .audit()
-                .entries(LogQuery::default())
-                .await
-                .unwrap();
-            let api: Vec<_> = entries
-                .into_iter()
-                .filter(|e| e.kind == EntryKind::ApiRequest)
-                .collect();
-            if api
-                .iter()
-                .all(|e| e.status != crate::audit::EntryStatus::Pending)
-            {
-                return api;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("API entries stayed pending");
-    }
+    let settings = format!("rate_limit_per_minute = 5\nmax_body_bytes = 4096\n{config_extra}");
+    harness::start(&settings, "test", replies).await
 }
 
 #[tokio::test]

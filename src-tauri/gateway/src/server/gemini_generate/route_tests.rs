@@ -1,119 +1,32 @@
 //! The whole Gemini route over a real bound listener: a real [`Gateway`] in a temp data dir, an
 //! `openai-compatible` provider pointing at a fake upstream on 127.0.0.1, a real HTTP client.
 
-use crate::audit::{EntryKind, EntryStatus, LogQuery};
-use crate::paths::DataDir;
-use crate::providers::testing::{data_events, serve, FakeServer, Reply};
-use crate::server::{bind, router, ServerState};
-use crate::Gateway;
+use crate::audit::EntryStatus;
+use crate::providers::testing::Reply;
+use crate::server::harness::{
+    self, compat_chunk, compat_stream, compat_text_reply as text_reply, compat_usage, Harness,
+};
 use serde_json::{json, Value};
-
-struct Harness {
-    _dir: tempfile::TempDir,
-    gateway: Gateway,
-    base: String,
-    token: String,
-    http: reqwest::Client,
-    fake: FakeServer,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-fn compat_chunk(delta: Value, finish: Value) -> Value {
-    json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
-           "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-}
-
-fn compat_usage() -> Value {
-    json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
-           "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}})
-}
-
-fn text_reply(text: &str) -> Reply {
-    let events = [
-        compat_chunk(json!({"role": "assistant", "content": text}), Value::Null),
-        compat_chunk(json!({}), json!("stop")),
-        compat_usage(),
-    ];
-    Reply::sse(data_events(&events) + "data: [DONE]\n\n")
-}
 
 fn tool_reply() -> Reply {
     let call = json!({"tool_calls": [{"index": 0, "id": "call_9", "type": "function",
         "function": {"name": "get_weather", "arguments": "{\"city\":\"Oslo\"}"}}]});
-    let events = [
+    compat_stream(vec![
         compat_chunk(call, Value::Null),
         compat_chunk(json!({}), json!("tool_calls")),
         compat_usage(),
-    ];
-    Reply::sse(data_events(&events) + "data: [DONE]\n\n")
+    ])
 }
 
+/// A server with no rate limit and the alias `fast` = `loc/m`.
 async fn harness(replies: Vec<Reply>) -> Harness {
-    let fake = serve(replies).await;
-    let dir = tempfile::tempdir().unwrap();
-    let data = DataDir::at(&dir.path().join("h"));
-    data.ensure().unwrap();
-    std::fs::write(
-        data.config_path(),
-        format!(
-            "[server]\nrate_limit_per_minute = 0\n[server.aliases]\nfast = \"loc/m\"\n\
-             [providers.loc]\nkind = \"openai-compatible\"\nbase_url = \"{}\"\nmodels = [\"m\"]\n",
-            fake.base_url
-        ),
-    )
-    .unwrap();
-    let gateway = Gateway::open(data).unwrap();
-    let state = ServerState::new(gateway.clone());
-    let token = state.tokens.create("gem", &[], false).await.unwrap().token;
-    let (listener, addr) = bind("127.0.0.1:0", false).await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let _ = crate::server::serve(listener, router(state), async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
-    Harness {
-        _dir: dir,
-        gateway,
-        base: format!("http://{addr}"),
-        token,
-        http: reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(20))
-            .build()
-            .unwrap(),
-        fake,
-        _stop: stop,
-    }
+    let settings = "rate_limit_per_minute = 0\n[server.aliases]\nfast = \"loc/m\"";
+    harness::start(settings, "gem", replies).await
 }
 
-impl Harness {
-    fn post(&self, path: &str, body: Value) -> reqwest::RequestBuilder {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .header("x-goog-api-key", &self.token)
-            .json(&body)
-    }
-
-    async fn api_entries(&self) -> Vec<crate::audit::LogEntry> {
-        for _ in 0..100 {
-            let entries = self
-                .gateway
-                .audit()
-                .entries(LogQuery::default())
-                .await
-                .unwrap();
-            let api: Vec<_> = entries
-                .into_iter()
-                .filter(|e| e.kind == EntryKind::ApiRequest)
-                .collect();
-            if api.iter().all(|e| e.status != EntryStatus::Pending) {
-                return api;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("API entries stayed pending");
-    }
+/// A POST with the token as Gemini's `x-goog-api-key`.
+fn post(h: &Harness, path: &str, body: Value) -> reqwest::RequestBuilder {
+    h.post_with_key_header(path, body, "x-goog-api-key")
 }
 
 fn hello() -> Value {
@@ -124,8 +37,7 @@ fn hello() -> Value {
 #[tokio::test]
 async fn generate_content_is_proxied_and_logged() {
     let h = harness(vec![text_reply("Hello there")]).await;
-    let response = h
-        .post("/v1beta/models/loc/m:generateContent", hello())
+    let response = post(&h, "/v1beta/models/loc/m:generateContent", hello())
         .send()
         .await
         .unwrap();
@@ -171,7 +83,7 @@ async fn an_encoded_slash_aliases_and_v1_route_too() {
         "/v1beta/models/fast:generateContent",
         "/v1/models/loc/m:generateContent",
     ] {
-        let response = h.post(path, hello()).send().await.unwrap();
+        let response = post(&h, path, hello()).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
     assert_eq!(h.fake.requests().len(), 3);
@@ -180,17 +92,17 @@ async fn an_encoded_slash_aliases_and_v1_route_too() {
 #[tokio::test]
 async fn stream_generate_content_sends_sse_chunks() {
     let h = harness(vec![text_reply("Hi"), text_reply("Hi")]).await;
-    let text = h
-        .post(
-            "/v1beta/models/loc/m:streamGenerateContent?alt=sse",
-            hello(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = post(
+        &h,
+        "/v1beta/models/loc/m:streamGenerateContent?alt=sse",
+        hello(),
+    )
+    .send()
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
     let chunks: Vec<Value> = text
         .lines()
         .filter_map(|line| line.strip_prefix("data: "))
@@ -205,8 +117,7 @@ async fn stream_generate_content_sends_sse_chunks() {
     assert_eq!(chunks[1]["candidates"][0]["finishReason"], "STOP");
     assert_eq!(chunks[1]["usageMetadata"]["totalTokenCount"], 7);
     // Without alt=sse: a JSON array of responses.
-    let array: Value = h
-        .post("/v1beta/models/loc/m:streamGenerateContent", hello())
+    let array: Value = post(&h, "/v1beta/models/loc/m:streamGenerateContent", hello())
         .send()
         .await
         .unwrap()
@@ -224,17 +135,17 @@ async fn tool_calls_round_trip_as_function_parts() {
     let h = harness(vec![tool_reply(), text_reply("It rains.")]).await;
     let tools = json!([{"functionDeclarations": [{"name": "get_weather", "description": "Weather",
         "parameters": {"type": "OBJECT", "properties": {"city": {"type": "STRING"}}}}]}]);
-    let asked: Value = h
-        .post(
-            "/v1beta/models/loc/m:generateContent",
-            json!({"contents": [{"role": "user", "parts": [{"text": "weather?"}]}], "tools": tools}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let asked: Value = post(
+        &h,
+        "/v1beta/models/loc/m:generateContent",
+        json!({"contents": [{"role": "user", "parts": [{"text": "weather?"}]}], "tools": tools}),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
     let call = &asked["candidates"][0]["content"]["parts"][0]["functionCall"];
     assert_eq!(
         *call,
@@ -246,8 +157,7 @@ async fn tool_calls_round_trip_as_function_parts() {
         upstream_tools[0]["function"]["parameters"]["properties"]["city"]["type"],
         "string"
     );
-    let answered = h
-        .post(
+    let answered = post(&h,
             "/v1beta/models/loc/m:generateContent",
             json!({"tools": tools, "contents": [
                 {"role": "user", "parts": [{"text": "weather?"}]},
@@ -291,8 +201,7 @@ async fn errors_are_in_gemini_format() {
     assert_eq!(wrong.status(), 401);
     let body: Value = wrong.json().await.unwrap();
     assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
-    let unknown: Value = h
-        .post("/v1beta/models/nope/x:generateContent", hello())
+    let unknown: Value = post(&h, "/v1beta/models/nope/x:generateContent", hello())
         .send()
         .await
         .unwrap()
@@ -300,25 +209,25 @@ async fn errors_are_in_gemini_format() {
         .await
         .unwrap();
     assert_eq!(unknown["error"]["status"], "NOT_FOUND");
-    let malformed = h
-        .post(
-            "/v1beta/models/loc/m:generateContent",
-            json!({"contents": "x"}),
-        )
-        .send()
-        .await
-        .unwrap();
+    let malformed = post(
+        &h,
+        "/v1beta/models/loc/m:generateContent",
+        json!({"contents": "x"}),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(malformed.status(), 400);
     let body: Value = malformed.json().await.unwrap();
     assert_eq!(body["error"]["status"], "INVALID_ARGUMENT");
-    let upstream = h
-        .post(
-            "/v1beta/models/loc/m:streamGenerateContent?alt=sse",
-            hello(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let upstream = post(
+        &h,
+        "/v1beta/models/loc/m:streamGenerateContent?alt=sse",
+        hello(),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(upstream.status(), 400);
     let body: Value = upstream.json().await.unwrap();
     assert_eq!(body["error"]["code"], 400);
