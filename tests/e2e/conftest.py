@@ -126,11 +126,26 @@ def app(hearth_bin, isolated_env, display, tmp_path):
             driver.quit()
     finally:
         driver_proc.terminate()
+        # The app may outlive its driver (closed to the tray): left running, it would answer the
+        # next test's launch as the single instance. Stop what runs with this test's HOME.
+        stop_apps_with_home(env["HOME"])
         try:
             driver_proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             driver_proc.kill()
         log.close()
+
+
+def stop_apps_with_home(home: str):
+    """Kills every process whose environment has HOME=`home` (the app under test, its helpers)."""
+    marker = f"HOME={home}".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if marker in f.read().split(b"\0"):
+                    os.kill(int(pid), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
 
 
 def screenshot(driver, name: str) -> Path:

@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from window import wait_until as wait_for
 from dbus_next import BusType, Message, MessageType, Variant
 from dbus_next.aio import MessageBus
 from dbus_next.constants import RequestNameReply
@@ -65,20 +66,6 @@ class BusThread:
         self.bus.disconnect()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
-
-
-def wait_for(condition, timeout: float = TIMEOUT, what: str = "condition"):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = condition()
-            if last:
-                return last
-        except Exception as error:  # the item may be mid-update
-            last = error
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
 
 
 # ---------------------------------------------------------------------------------------------

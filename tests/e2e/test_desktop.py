@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import screenshot
+from window import by_testid, find, js_click, quick_ask_handle, send, wait_until
 from fake_providers import FakeProviders, Reply
 
 MODEL = "llama-x"
@@ -52,43 +53,6 @@ def isolated_env(isolated_env, hearth_home):
     env = dict(isolated_env)
     env["HEARTH_HOME"] = str(hearth_home)
     return env
-
-
-def by_testid(testid: str) -> str:
-    return f'[data-testid="{testid}"]'
-
-
-def wait_until(condition, timeout=30.0, what="condition", driver=None):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = condition()
-            if last:
-                return last
-        except Exception as error:  # the page may be re-rendering
-            last = error
-        time.sleep(0.15)
-    page = driver.page_source[:3000] if driver is not None else ""
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r}) {page}")
-
-
-def find(driver, testid: str, timeout=30.0):
-    return wait_until(
-        lambda: (driver.find_elements(By.CSS_SELECTOR, by_testid(testid)) or [None])[-1],
-        timeout, f"[data-testid={testid}]", driver,
-    )
-
-
-def js_click(driver, element):
-    driver.execute_script("arguments[0].click()", element)
-
-
-def send(driver, text: str):
-    composer = find(driver, "composer")
-    composer.click()
-    composer.send_keys(text)
-    composer.send_keys(Keys.ENTER)
 
 
 def assistant_messages(driver):
@@ -210,7 +174,6 @@ def press_quick_ask_shortcut(display: str, escape: bool = False):
     """Presses Ctrl+Shift+Space (or Escape) on the Xvfb display through the XTest extension, as
     a person at the keyboard would: the global shortcut is grabbed by the app, not the page."""
     import ctypes
-    import os
 
     x11 = ctypes.CDLL("libX11.so.6")
     xtst = ctypes.CDLL("libXtst.so.6")
@@ -238,18 +201,8 @@ def test_the_global_shortcut_opens_quick_ask_and_the_answer_streams_there(app, f
     wait_ready(app)
     main = app.current_window_handle
 
-    def quick_ask_handle():
-        for handle in app.window_handles:
-            if handle == main:
-                continue
-            app.switch_to.window(handle)
-            if app.find_elements(By.CSS_SELECTOR, by_testid("quick-ask")):
-                return handle
-        app.switch_to.window(main)
-        return None
-
     def visible_quick_ask():
-        handle = quick_ask_handle()
+        handle = quick_ask_handle(app, main)
         if handle and app.execute_script("return document.visibilityState") == "visible":
             return handle
         return None

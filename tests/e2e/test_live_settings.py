@@ -13,7 +13,7 @@ import requests
 from selenium.webdriver.common.by import By
 
 from conftest import free_port, screenshot
-from fake_desktop_bus import wait_for
+from window import wait_until as wait_for
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ Screenshots: target/screenshots/tray-*.png."""
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import TARGET, screenshot
-from fake_desktop_bus import FakeNotifications, FakeWatcher, session_bus_address, wait_for
+from fake_desktop_bus import FakeNotifications, FakeWatcher, session_bus_address
 from fake_providers import FakeProviders, Reply
+from window import by_testid, find, quick_ask_handle, send, wait_until as wait_for
 from x11_windows import X11
 
 MODEL = "llama-x"
@@ -92,42 +92,8 @@ def isolated_env(isolated_env, hearth_home, watcher, notifications):
     return env
 
 
-def by_testid(testid: str) -> str:
-    return f'[data-testid="{testid}"]'
-
-
-def find(driver, testid: str, timeout=30.0):
-    try:
-        return wait_for(
-            lambda: (driver.find_elements(By.CSS_SELECTOR, by_testid(testid)) or [None])[-1],
-            timeout, f"[data-testid={testid}]",
-        )
-    except AssertionError as error:
-        page = driver.execute_script("return document.body.innerText")[:2000]
-        raise AssertionError(f"{error}; the page reads: {page}") from None
-
-
 def wait_ready(driver):
     find(driver, "composer", timeout=60)
-
-
-def send(driver, text: str):
-    composer = find(driver, "composer")
-    composer.click()
-    composer.send_keys(text)
-    composer.send_keys(Keys.ENTER)
-
-
-def quick_ask_handle(driver, main: str):
-    """The WebDriver handle of the quick-ask window, when it exists (None otherwise)."""
-    for handle in driver.window_handles:
-        if handle == main:
-            continue
-        driver.switch_to.window(handle)
-        if driver.find_elements(By.CSS_SELECTOR, by_testid("quick-ask")):
-            return handle
-    driver.switch_to.window(main)
-    return None
 
 
 def visibility(driver, handle: str) -> str:

@@ -122,7 +122,8 @@ static DEFERRED_STARTED: OnceLock<()> = OnceLock::new();
 pub fn run_deferred_after(app: tauri::AppHandle, delay: Duration) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(delay).await;
-        if DEFERRED_STARTED.set(()).is_err() {
+        // Once, and only while the app is running (never bring a window back while it quits).
+        if DEFERRED_STARTED.set(()).is_err() || !super::windows::main_exists(&app) {
             return;
         }
         super::tray::install(&app);

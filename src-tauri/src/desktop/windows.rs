@@ -19,6 +19,11 @@ pub fn show_main<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// Whether the main window still exists (it is gone once the app is closing).
+pub fn main_exists<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.get_webview_window(MAIN).is_some()
+}
+
 /// Whether the main window is visible and focused (a notification is shown when it is not).
 pub fn main_is_in_view<R: Runtime>(app: &AppHandle<R>) -> bool {
     app.get_webview_window(MAIN).is_some_and(|w| {
