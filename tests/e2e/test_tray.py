@@ -210,26 +210,29 @@ def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path,
     wait_for(lambda: icon_png(item) == normal_icon, 10, "the normal icon again")
 
 
-def test_clicking_the_approval_notification_opens_the_main_window_at_the_approval(
-        app, watcher, notifications, fake, tmp_path, x11):
+def ask_from_the_tray_with_the_window_closed(app, watcher, fake, tmp_path, x11):
+    """Closes the main window to the tray (close_to_tray is on by default: it hides, the app runs
+    on), then sends, from the tray's quick ask, a request whose tool call needs approval. Leaves
+    the driver on the quick-ask window; returns the main window's handle, its X11 id and the file
+    the approved call writes."""
     wait_ready(app)
     main = app.current_window_handle
     item = watcher.wait_for_item()
-    # Closed to the tray (close_to_tray is on by default): the window hides, the app runs on.
     main_x = x11.window("Hearth")
     x11.request_close(main_x)
     wait_for(lambda: not x11.mapped(main_x), 10, "the main window hidden")
-    wait_for(lambda: visibility(app, main) == "hidden", 10, "the main page hidden")
-    # A quick ask from the tray starts a turn whose tool call needs approval.
     item.click("Quick ask")
     handle = wait_for(lambda: quick_ask_handle(app, main), 20, "the quick-ask window")
     target = ask_for_a_write(fake, tmp_path)
     app.switch_to.window(handle)
-    box = find(app, "composer")
-    box.click()
-    box.send_keys("Write the file")
-    box.send_keys(Keys.ENTER)
+    send(app, "Write the file")
+    return main, main_x, target
 
+
+def test_clicking_the_approval_notification_opens_the_main_window_at_the_approval(
+        app, watcher, notifications, fake, tmp_path, x11):
+    main, main_x, target = ask_from_the_tray_with_the_window_closed(app, watcher, fake, tmp_path, x11)
+    wait_for(lambda: visibility(app, main) == "hidden", 10, "the main page hidden")
     notice = notifications.wait_for(30)
     assert notice.summary == "Hearth asks: run files.write?", notice
     assert KEY not in notice.summary + notice.body, "the key reached a notification"
@@ -254,20 +257,7 @@ def test_clicking_the_approval_notification_opens_the_main_window_at_the_approva
 
 def test_an_approval_answered_elsewhere_closes_its_notification(
         app, watcher, notifications, fake, tmp_path, x11):
-    wait_ready(app)
-    main = app.current_window_handle
-    item = watcher.wait_for_item()
-    main_x = x11.window("Hearth")
-    x11.request_close(main_x)
-    wait_for(lambda: not x11.mapped(main_x), 10, "the main window hidden")
-    item.click("Quick ask")
-    handle = wait_for(lambda: quick_ask_handle(app, main), 20, "the quick-ask window")
-    target = ask_for_a_write(fake, tmp_path)
-    app.switch_to.window(handle)
-    box = find(app, "composer")
-    box.click()
-    box.send_keys("Write the file")
-    box.send_keys(Keys.ENTER)
+    main, main_x, target = ask_from_the_tray_with_the_window_closed(app, watcher, fake, tmp_path, x11)
     notice = notifications.wait_for(30)
     # Answered in the quick-ask window's tool card: the notification is withdrawn, the main
     # window stays in the tray.
