@@ -253,6 +253,7 @@ impl Agent {
             tools: self.tools.specs(),
             max_tokens: provider_config.max_tokens,
             temperature: None,
+            reasoning: None,
         };
         let audit_id = match self
             .audit

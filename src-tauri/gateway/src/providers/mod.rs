@@ -17,9 +17,11 @@
 //! - [`sse`] — SSE framing via `eventsource-stream` and the decoder driver; `portable` — tool
 //!   names, call ids, history clean-up shared by the adapters; `http` — POST + status → typed
 //!   error; `error_body` — error classification; [`retry`](RetryPolicy) and [`Timeouts`];
-//!   [`pricing`] — the price table and [`cost_usd`].
+//!   [`pricing`] — the price table and [`cost_usd`]; `reasoning` — the provider-neutral
+//!   reasoning control ([`Reasoning`]) each adapter maps to its own field.
 //! - Tests across adapters: `conformance_tests` (disconnects, cancellation, redaction,
-//!   timeouts, retries, redirects) and `cross_tests` (a conversation moving between providers);
+//!   timeouts, retries, redirects), `cross_tests` (a conversation moving between providers) and
+//!   `reasoning_tests` (each adapter's reasoning field);
 //!   `testing` holds the fake provider server, reusable by other modules' tests.
 
 mod anthropic;
@@ -36,6 +38,9 @@ mod openai;
 mod openai_compatible;
 mod portable;
 pub mod pricing;
+mod reasoning;
+#[cfg(test)]
+mod reasoning_tests;
 mod retry;
 pub mod sse;
 #[cfg(test)]
@@ -46,6 +51,7 @@ pub use build::{build, build_with};
 pub use error::{ProviderError, TimeoutKind};
 pub use http::{http_client, CONNECT_TIMEOUT};
 pub use pricing::cost_usd;
+pub use reasoning::{Reasoning, ReasoningEffort};
 pub use retry::{ResilientProvider, RetryPolicy};
 pub use timeouts::Timeouts;
 
@@ -80,6 +86,8 @@ pub struct ChatRequest {
     pub max_tokens: Option<u32>,
     /// Sampling temperature.
     pub temperature: Option<f32>,
+    /// Reasoning asked for; `None` sends no reasoning field (the provider's default).
+    pub reasoning: Option<Reasoning>,
 }
 
 impl ChatRequest {
@@ -92,6 +100,7 @@ impl ChatRequest {
             tools: Vec::new(),
             max_tokens: None,
             temperature: None,
+            reasoning: None,
         }
     }
 }

@@ -95,13 +95,17 @@ pub async fn generate(
     let (requested, method) = parse_target(&target)?;
     let model = routing::route(&state.gateway.config(), &client, &requested, FORMAT)?;
     let chat = request::to_chat_request(&body, &requested)?;
+    let thoughts = request::include_thoughts(&body);
     let stream = method == Method::Stream;
     let call = proxy::open(&state, &log, &client, model, chat, stream, FORMAT).await?;
     if stream && wants_sse(query.as_deref()) {
-        return Ok(proxy::sse(call, answer::ChunkWriter::new(requested)));
+        return Ok(proxy::sse(
+            call,
+            answer::ChunkWriter::new(requested, thoughts),
+        ));
     }
     let collected = call.collect().await?;
-    let whole = answer::response(&requested, answer::new_response_id(), &collected);
+    let whole = answer::response(&requested, answer::new_response_id(), &collected, thoughts);
     if stream {
         // Without `alt=sse` the stream is a JSON array of responses: here, one.
         return Ok(Json([whole]).into_response());

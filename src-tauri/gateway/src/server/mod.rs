@@ -8,7 +8,9 @@
 //! wire format into the shared [`crate::providers::ChatRequest`] and the
 //! [`crate::providers::StreamEvent`]s back; the
 //! shared proxy path is [`proxy`]. Tool calls go back to the client: Hearth's agent loop and
-//! tools do not run for API requests.
+//! tools do not run for API requests. Reasoning goes both ways: each family's reasoning
+//! control becomes [`crate::providers::Reasoning`], and the upstream's reasoning comes back
+//! in the family's shape ([`reasoning`]).
 //!
 //! Lock-down, one middleware per concern, outermost first: [`request_log`] (every request in
 //! the action log) → [`host_guard`] (DNS rebinding: 421) → [`cors`] (foreign `Origin`: 403) →
@@ -29,6 +31,7 @@ pub mod openai_chat;
 pub mod openai_responses;
 pub mod proxy;
 pub mod rate_limit;
+pub mod reasoning;
 pub mod request_log;
 pub mod routing;
 mod state;
@@ -36,6 +39,8 @@ pub mod tokens;
 
 #[cfg(test)]
 pub(crate) mod harness;
+#[cfg(test)]
+mod reasoning_tests;
 #[cfg(test)]
 mod tests;
 

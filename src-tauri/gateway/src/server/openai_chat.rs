@@ -2,6 +2,8 @@
 //! shared [`ChatRequest`] (system/developer messages → system prompt, tool calls and tool
 //! results → blocks, function tools → [`ToolSpec`]s) and the answer back into a
 //! `chat.completion` object or `chat.completion.chunk` SSE frames ending with `data: [DONE]`.
+//! `reasoning_effort` asks for reasoning; the upstream's reasoning comes back as
+//! `reasoning_content` on the message and on chunk deltas (DeepSeek's, vLLM's convention).
 
 use super::auth::Authenticated;
 use super::body_limit::ApiBody;
@@ -11,7 +13,7 @@ use super::request_log::RequestLog;
 use super::routing;
 use super::state::ServerState;
 use crate::conversation::{now_ms, Block, Message, Role};
-use crate::providers::{ChatRequest, StopReason, StreamEvent, ToolSpec};
+use crate::providers::{ChatRequest, Reasoning, StopReason, StreamEvent, ToolSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -44,6 +46,9 @@ pub struct ChatCompletionRequest {
     /// Sampling temperature.
     #[serde(default)]
     pub temperature: Option<f32>,
+    /// `none`, `minimal`, `low`, `medium` or `high`.
+    #[serde(default)]
+    pub reasoning_effort: Option<String>,
 }
 
 /// `stream_options`.
@@ -252,6 +257,24 @@ pub fn to_chat_request(body: &ChatCompletionRequest) -> Result<ChatRequest, ApiE
         tools,
         max_tokens: body.max_completion_tokens.or(body.max_tokens),
         temperature: body.temperature,
+        reasoning: body
+            .reasoning_effort
+            .as_deref()
+            .map(reasoning_effort)
+            .transpose()?,
+    })
+}
+
+/// The reasoning asked for by a `reasoning_effort` value (OpenAI's names).
+pub fn reasoning_effort(name: &str) -> Result<Reasoning, ApiError> {
+    Reasoning::from_effort_name(name).ok_or_else(|| {
+        ApiError::new(
+            ErrorKind::InvalidRequest,
+            FORMAT,
+            format!(
+                "reasoning effort '{name}' is not supported: use none, minimal, low, medium or high"
+            ),
+        )
     })
 }
 
@@ -288,6 +311,8 @@ struct Choice {
 struct AssistantOut {
     role: &'static str,
     content: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasoning_content: Option<String>,
     refusal: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_calls: Vec<ToolCallOut>,
@@ -339,6 +364,7 @@ pub fn completion(id: String, model: String, answer: &Collected) -> ChatCompleti
                 role: "assistant",
                 content: (!answer.text.is_empty() || answer.tool_calls.is_empty())
                     .then(|| answer.text.clone()),
+                reasoning_content: Some(answer.reasoning.text()).filter(|t| !t.is_empty()),
                 refusal: None,
                 tool_calls: answer
                     .tool_calls
@@ -387,6 +413,8 @@ struct Delta {
     role: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasoning_content: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_calls: Vec<ToolCallOut>,
 }
@@ -446,6 +474,13 @@ impl Translate for ChunkWriter {
             StreamEvent::TextDelta(text) if !text.is_empty() => vec![self.chunk(
                 Delta {
                     content: Some(text.clone()),
+                    ..Default::default()
+                },
+                None,
+            )],
+            StreamEvent::ReasoningDelta(text) if !text.is_empty() => vec![self.chunk(
+                Delta {
+                    reasoning_content: Some(text.clone()),
                     ..Default::default()
                 },
                 None,
@@ -619,5 +654,71 @@ mod tests {
         assert_eq!(end[2].data, "[DONE]");
         let usage: serde_json::Value = serde_json::from_str(&end[1].data).unwrap();
         assert_eq!(usage["usage"]["prompt_tokens"], 3);
+    }
+
+    #[test]
+    fn reasoning_effort_is_parsed_and_bad_values_are_refused() {
+        let chat = |effort: serde_json::Value| {
+            to_chat_request(&request(serde_json::json!({
+                "model": "m", "reasoning_effort": effort,
+                "messages": [{"role": "user", "content": "x"}]
+            })))
+        };
+        assert_eq!(
+            chat(serde_json::json!("high")).unwrap().reasoning,
+            Some(Reasoning::Effort(crate::providers::ReasoningEffort::High))
+        );
+        assert_eq!(
+            chat(serde_json::json!("none")).unwrap().reasoning,
+            Some(Reasoning::Off)
+        );
+        assert_eq!(chat(serde_json::Value::Null).unwrap().reasoning, None);
+        let error = chat(serde_json::json!("lots")).unwrap_err();
+        assert_eq!(error.status.as_u16(), 400);
+        assert!(error.message.contains("'lots'"), "{}", error.message);
+    }
+
+    #[test]
+    fn reasoning_comes_back_as_reasoning_content() {
+        let mut answer = Collected::default();
+        for event in [
+            StreamEvent::ReasoningDelta("Think".into()),
+            StreamEvent::ReasoningDelta("ing".into()),
+            StreamEvent::ReasoningDone(None),
+            StreamEvent::TextDelta("Answer".into()),
+        ] {
+            answer.apply(&event);
+        }
+        let json = serde_json::to_value(completion("id".into(), "m".into(), &answer)).unwrap();
+        assert_eq!(
+            json["choices"][0]["message"]["reasoning_content"],
+            "Thinking"
+        );
+        assert_eq!(json["choices"][0]["message"]["content"], "Answer");
+        // No reasoning: no field.
+        let plain =
+            serde_json::to_value(completion("id".into(), "m".into(), &Collected::default()))
+                .unwrap();
+        assert!(plain["choices"][0]["message"]
+            .get("reasoning_content")
+            .is_none());
+
+        let mut writer = ChunkWriter::new("m".into(), false);
+        let delta = |frames: Vec<Frame>| -> serde_json::Value {
+            let chunk: serde_json::Value = serde_json::from_str(&frames[0].data).unwrap();
+            chunk["choices"][0]["delta"].clone()
+        };
+        assert_eq!(
+            delta(writer.event(&StreamEvent::ReasoningDelta("Think".into()))),
+            serde_json::json!({"reasoning_content": "Think"})
+        );
+        assert!(writer.event(&StreamEvent::ReasoningDone(None)).is_empty());
+        assert!(writer
+            .event(&StreamEvent::ReasoningDelta(String::new()))
+            .is_empty());
+        assert_eq!(
+            delta(writer.event(&StreamEvent::TextDelta("Answer".into()))),
+            serde_json::json!({"content": "Answer"})
+        );
     }
 }

@@ -3,18 +3,20 @@
 //! [`ChatRequest`]; the answer comes back as a `response` object or the typed Responses SSE
 //! events (`response.created`, `response.output_item.added`, `response.output_text.delta`, …,
 //! `response.completed`). `previous_response_id` is refused: Hearth keeps no server-side state
-//! for API clients, so send the whole input each time.
+//! for API clients, so send the whole input each time. `reasoning.effort` asks for reasoning;
+//! the upstream's reasoning comes back as `reasoning` items with a `summary_text` summary
+//! (streamed as `response.reasoning_summary_part.*` / `response.reasoning_summary_text.*`).
 
 use super::auth::Authenticated;
 use super::body_limit::ApiBody;
 use super::error::{ApiError, ApiFormat, ErrorKind};
-use super::openai_chat::{arguments_text, parse_arguments, Content};
+use super::openai_chat::{arguments_text, parse_arguments, reasoning_effort, Content};
 use super::proxy::{self, Collected, Frame, Translate};
 use super::request_log::RequestLog;
 use super::routing;
 use super::state::ServerState;
 use crate::conversation::{now_ms, Block, Message, Role};
-use crate::providers::{ChatRequest, StopReason, StreamEvent, ToolSpec};
+use crate::providers::{ChatRequest, Reasoning, StopReason, StreamEvent, ToolSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -47,6 +49,31 @@ pub struct ResponsesRequest {
     /// Refused: Hearth is stateless for API clients.
     #[serde(default)]
     pub previous_response_id: Option<String>,
+    /// Reasoning effort and summary.
+    #[serde(default)]
+    pub reasoning: Option<InReasoning>,
+}
+
+/// `reasoning`.
+#[derive(Debug, Deserialize)]
+pub struct InReasoning {
+    /// `none`, `minimal`, `low`, `medium` or `high`.
+    #[serde(default)]
+    pub effort: Option<String>,
+    /// `auto`, `concise` or `detailed` (a summary alone asks for the model's default effort).
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+impl InReasoning {
+    /// The reasoning asked for, if any.
+    fn reasoning(&self) -> Result<Option<Reasoning>, ApiError> {
+        match (&self.effort, &self.summary) {
+            (Some(effort), _) => reasoning_effort(effort).map(Some),
+            (None, Some(_)) => Ok(Some(Reasoning::Auto)),
+            (None, None) => Ok(None),
+        }
+    }
 }
 
 /// `input`: text or items.
@@ -200,6 +227,10 @@ pub fn to_chat_request(body: &ResponsesRequest) -> Result<ChatRequest, ApiError>
         tools,
         max_tokens: body.max_output_tokens,
         temperature: body.temperature,
+        reasoning: match &body.reasoning {
+            Some(reasoning) => reasoning.reasoning()?,
+            None => None,
+        },
     })
 }
 
@@ -254,6 +285,32 @@ enum OutItem {
         arguments: String,
         status: &'static str,
     },
+    Reasoning {
+        id: String,
+        summary: Vec<SummaryText>,
+    },
+}
+
+/// A reasoning summary part.
+#[derive(Debug, Clone, Serialize)]
+struct SummaryText {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    text: String,
+}
+
+fn reasoning_item(id: &str, text: &str) -> OutItem {
+    OutItem::Reasoning {
+        id: id.to_string(),
+        summary: if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![SummaryText {
+                kind: "summary_text",
+                text: text.to_string(),
+            }]
+        },
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,10 +389,11 @@ fn short(id: &str) -> String {
         .collect()
 }
 
-/// Ids of one response and its message item.
+/// Ids of one response and its message and reasoning items.
 struct Ids {
     response: String,
     message: String,
+    base: String,
 }
 
 impl Ids {
@@ -344,7 +402,13 @@ impl Ids {
         Ids {
             response: format!("resp_{id}"),
             message: format!("msg_{id}"),
+            base: id,
         }
+    }
+
+    /// The id of the answer's `n`th reasoning item.
+    fn reasoning(&self, n: usize) -> String {
+        format!("rs_{}_{n}", self.base)
     }
 }
 
@@ -352,7 +416,14 @@ fn response_object(ids: &Ids, model: &str, answer: Option<&Collected>) -> Respon
     let (status, output, output_text, usage_out, incomplete) = match answer {
         None => ("in_progress", Vec::new(), String::new(), None, None),
         Some(answer) => {
-            let mut output = Vec::new();
+            let mut output: Vec<OutItem> = answer
+                .reasoning
+                .blocks()
+                .iter()
+                .filter(|t| !t.text.is_empty())
+                .enumerate()
+                .map(|(n, t)| reasoning_item(&ids.reasoning(n), &t.text))
+                .collect();
             if !answer.text.is_empty() {
                 output.push(text_item(&ids.message, &answer.text, "completed"));
             }
@@ -410,6 +481,9 @@ pub struct EventWriter {
     next_output: usize,
     /// Output index of the open message item, and its text so far.
     open_text: Option<(usize, String)>,
+    /// Output index and id of the open reasoning item, and its summary so far.
+    open_reasoning: Option<(usize, String, String)>,
+    reasoning_items: usize,
     calls: usize,
 }
 
@@ -422,8 +496,60 @@ impl EventWriter {
             sequence: 0,
             next_output: 0,
             open_text: None,
+            open_reasoning: None,
+            reasoning_items: 0,
             calls: 0,
         }
+    }
+
+    /// Streams a reasoning summary delta, opening a reasoning item (and its summary part) first
+    /// when none is open.
+    fn reasoning_delta(&mut self, delta: &str, frames: &mut Vec<Frame>) {
+        if self.open_reasoning.is_none() {
+            self.close_text(frames);
+            let index = self.next_output;
+            self.next_output += 1;
+            let id = self.ids.reasoning(self.reasoning_items);
+            self.reasoning_items += 1;
+            let item = Self::item(&reasoning_item(&id, ""));
+            frames.push(self.frame(
+                "response.output_item.added",
+                serde_json::json!({"output_index": index, "item": item}),
+            ));
+            frames.push(self.frame(
+                "response.reasoning_summary_part.added",
+                serde_json::json!({"item_id": id, "output_index": index, "summary_index": 0,
+                    "part": {"type": "summary_text", "text": ""}}),
+            ));
+            self.open_reasoning = Some((index, id, String::new()));
+        }
+        let Some((index, id, text)) = &mut self.open_reasoning else {
+            return;
+        };
+        text.push_str(delta);
+        let body = serde_json::json!({"item_id": id, "output_index": index, "summary_index": 0,
+            "delta": delta});
+        frames.push(self.frame("response.reasoning_summary_text.delta", body));
+    }
+
+    fn close_reasoning(&mut self, frames: &mut Vec<Frame>) {
+        let Some((index, id, text)) = self.open_reasoning.take() else {
+            return;
+        };
+        frames.push(self.frame(
+            "response.reasoning_summary_text.done",
+            serde_json::json!({"item_id": id, "output_index": index, "summary_index": 0, "text": text}),
+        ));
+        frames.push(self.frame(
+            "response.reasoning_summary_part.done",
+            serde_json::json!({"item_id": id, "output_index": index, "summary_index": 0,
+                "part": {"type": "summary_text", "text": text}}),
+        ));
+        let item = Self::item(&reasoning_item(&id, &text));
+        frames.push(self.frame(
+            "response.output_item.done",
+            serde_json::json!({"output_index": index, "item": item}),
+        ));
     }
 
     fn frame(&mut self, kind: &'static str, mut body: serde_json::Value) -> Frame {
@@ -479,7 +605,18 @@ impl Translate for EventWriter {
 
     fn event(&mut self, event: &StreamEvent) -> Vec<Frame> {
         let mut frames = Vec::new();
+        if matches!(
+            event,
+            StreamEvent::TextDelta(_)
+                | StreamEvent::ToolCall { .. }
+                | StreamEvent::ReasoningDone(_)
+        ) {
+            self.close_reasoning(&mut frames);
+        }
         match event {
+            StreamEvent::ReasoningDelta(delta) if !delta.is_empty() => {
+                self.reasoning_delta(delta, &mut frames);
+            }
             StreamEvent::TextDelta(delta) if !delta.is_empty() => {
                 let id = self.ids.message.clone();
                 let index = match &mut self.open_text {
@@ -550,6 +687,7 @@ impl Translate for EventWriter {
 
     fn finish(&mut self, answer: &Collected) -> Vec<Frame> {
         let mut frames = Vec::new();
+        self.close_reasoning(&mut frames);
         self.close_text(&mut frames);
         let response = response_object(&self.ids, &self.model, Some(answer));
         let kind = if response.status == "incomplete" {
@@ -636,5 +774,134 @@ mod tests {
         let last: serde_json::Value = serde_json::from_str(&frames.last().unwrap().data).unwrap();
         assert_eq!(last["response"]["output"][0]["content"][0]["text"], "Hi");
         assert_eq!(last["sequence_number"], (frames.len() - 1) as u64);
+    }
+
+    #[test]
+    fn reasoning_effort_and_summary_ask_for_reasoning() {
+        let chat = |reasoning: serde_json::Value| {
+            let body: ResponsesRequest = serde_json::from_value(
+                serde_json::json!({"model": "m", "input": "hi", "reasoning": reasoning}),
+            )
+            .unwrap();
+            to_chat_request(&body)
+        };
+        assert_eq!(
+            chat(serde_json::json!({"effort": "low", "summary": "auto"}))
+                .unwrap()
+                .reasoning,
+            Some(Reasoning::Effort(crate::providers::ReasoningEffort::Low))
+        );
+        assert_eq!(
+            chat(serde_json::json!({"summary": "detailed"}))
+                .unwrap()
+                .reasoning,
+            Some(Reasoning::Auto)
+        );
+        assert_eq!(chat(serde_json::json!({})).unwrap().reasoning, None);
+        assert_eq!(chat(serde_json::Value::Null).unwrap().reasoning, None);
+        assert_eq!(
+            chat(serde_json::json!({"effort": "huge"}))
+                .unwrap_err()
+                .status
+                .as_u16(),
+            400
+        );
+    }
+
+    fn reasoning_events() -> Vec<StreamEvent> {
+        vec![
+            StreamEvent::ReasoningDelta("Plan".into()),
+            StreamEvent::ReasoningDelta(" it".into()),
+            StreamEvent::ReasoningDone(None),
+            StreamEvent::TextDelta("Hi".into()),
+            StreamEvent::ToolCall {
+                id: "call_1".into(),
+                name: "f".into(),
+                arguments: serde_json::json!({}),
+                opaque: None,
+            },
+            StreamEvent::Done(StopReason::ToolUse),
+        ]
+    }
+
+    #[test]
+    fn reasoning_is_a_reasoning_item_with_a_summary_before_the_message() {
+        let mut answer = Collected::default();
+        for event in reasoning_events() {
+            answer.apply(&event);
+        }
+        let json = serde_json::to_value(response("m", &answer)).unwrap();
+        let output = json["output"].as_array().unwrap();
+        let kinds: Vec<&str> = output.iter().map(|i| i["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["reasoning", "message", "function_call"]);
+        assert_eq!(
+            output[0]["summary"],
+            serde_json::json!([{"type": "summary_text", "text": "Plan it"}])
+        );
+        assert!(output[0]["id"].as_str().unwrap().starts_with("rs_"));
+        assert_eq!(json["output_text"], "Hi");
+    }
+
+    #[test]
+    fn streamed_reasoning_follows_the_summary_event_sequence() {
+        let mut writer = EventWriter::new("m".into());
+        let mut frames = writer.start();
+        let mut answer = Collected::default();
+        for event in reasoning_events() {
+            answer.apply(&event);
+            frames.extend(writer.event(&event));
+        }
+        frames.extend(writer.finish(&answer));
+        let bodies: Vec<serde_json::Value> = frames
+            .iter()
+            .map(|f| serde_json::from_str(&f.data).unwrap())
+            .collect();
+        let shape: Vec<(&str, Option<u64>)> = frames
+            .iter()
+            .zip(&bodies)
+            .map(|(f, b)| (f.event.unwrap(), b["output_index"].as_u64()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("response.created", None),
+                ("response.in_progress", None),
+                ("response.output_item.added", Some(0)),
+                ("response.reasoning_summary_part.added", Some(0)),
+                ("response.reasoning_summary_text.delta", Some(0)),
+                ("response.reasoning_summary_text.delta", Some(0)),
+                ("response.reasoning_summary_text.done", Some(0)),
+                ("response.reasoning_summary_part.done", Some(0)),
+                ("response.output_item.done", Some(0)),
+                ("response.output_item.added", Some(1)),
+                ("response.content_part.added", Some(1)),
+                ("response.output_text.delta", Some(1)),
+                ("response.output_text.done", Some(1)),
+                ("response.content_part.done", Some(1)),
+                ("response.output_item.done", Some(1)),
+                ("response.output_item.added", Some(2)),
+                ("response.function_call_arguments.delta", Some(2)),
+                ("response.function_call_arguments.done", Some(2)),
+                ("response.output_item.done", Some(2)),
+                ("response.completed", None),
+            ]
+        );
+        let item_id = bodies[2]["item"]["id"].clone();
+        assert_eq!(bodies[2]["item"]["type"], "reasoning");
+        assert_eq!(bodies[2]["item"]["summary"], serde_json::json!([]));
+        assert_eq!(bodies[4]["item_id"], item_id);
+        assert_eq!(bodies[4]["summary_index"], 0);
+        assert_eq!(bodies[4]["delta"], "Plan");
+        assert_eq!(bodies[6]["text"], "Plan it");
+        assert_eq!(bodies[7]["part"]["text"], "Plan it");
+        assert_eq!(bodies[8]["item"]["summary"][0]["text"], "Plan it");
+        // The completed response names the same reasoning item.
+        let completed = &bodies.last().unwrap()["response"];
+        assert_eq!(completed["output"][0]["id"], item_id);
+        let sequence: Vec<u64> = bodies
+            .iter()
+            .map(|b| b["sequence_number"].as_u64().unwrap())
+            .collect();
+        assert!(sequence.windows(2).all(|w| w[1] == w[0] + 1));
     }
 }

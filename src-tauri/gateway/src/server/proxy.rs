@@ -5,6 +5,7 @@
 //! here: tool calls go back to the client, which runs them.
 
 use super::error::{ApiError, ApiFormat, ErrorKind};
+use super::reasoning::Thoughts;
 use super::request_log::{CallRecord, RequestLog};
 use super::state::ServerState;
 use super::tokens::Client;
@@ -23,8 +24,8 @@ use std::convert::Infallible;
 pub struct Collected {
     /// Visible text.
     pub text: String,
-    /// Reasoning text.
-    pub reasoning: String,
+    /// Reasoning, block by block.
+    pub reasoning: Thoughts,
     /// Tool calls: id, name, arguments.
     pub tool_calls: Vec<(String, String, serde_json::Value)>,
     /// Token usage (the last reported).
@@ -36,10 +37,10 @@ pub struct Collected {
 impl Collected {
     /// Adds one event.
     pub fn apply(&mut self, event: &StreamEvent) {
+        self.reasoning.apply(event);
         match event {
             StreamEvent::TextDelta(text) => self.text.push_str(text),
-            StreamEvent::ReasoningDelta(text) => self.reasoning.push_str(text),
-            StreamEvent::ReasoningDone(_) => {}
+            StreamEvent::ReasoningDelta(_) | StreamEvent::ReasoningDone(_) => {}
             StreamEvent::ToolCall {
                 id,
                 name,
@@ -355,7 +356,7 @@ fn save_recording(recording: Option<Recording>, answer: &Collected) {
     let Some(Recording { gateway, request }) = recording else {
         return;
     };
-    let mut blocks = Vec::new();
+    let mut blocks = answer.reasoning.to_blocks();
     if !answer.text.is_empty() {
         blocks.push(Block::text(answer.text.clone()));
     }

@@ -4,7 +4,8 @@
 //! Mapping: the system prompt goes in `system`; tool results become `tool_result` blocks in a
 //! `user` message and same-role runs are merged (the API requires alternation); this
 //! provider's own thinking is sent back as `thinking` (with its signature) or
-//! `redacted_thinking` blocks, anyone else's is dropped.
+//! `redacted_thinking` blocks, anyone else's is dropped. Requested reasoning becomes
+//! `thinking` ([`thinking`]).
 
 mod stream;
 #[cfg(test)]
@@ -16,11 +17,11 @@ pub(crate) use stream::StreamDecoder;
 use super::error_body::{ErrorDetails, Hint};
 use super::http::Transport;
 use super::portable::{self, ToolNames};
-use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
+use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
 use crate::keys::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use wire::{ContentBlock, MessagesRequest, WireMessage, WireTool};
+use wire::{ContentBlock, MessagesRequest, ThinkingConfig, WireMessage, WireTool};
 
 /// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].
 pub(crate) const KIND: &str = "anthropic";
@@ -28,6 +29,8 @@ pub(crate) const KIND: &str = "anthropic";
 const API_VERSION: &str = "2023-06-01";
 /// Output limit when neither the request nor the config sets one (the API requires one).
 const DEFAULT_MAX_TOKENS: u32 = 8192;
+/// The smallest thinking budget the API accepts.
+const MIN_THINKING_BUDGET: u32 = 1024;
 
 /// A configured Anthropic provider.
 pub(crate) struct AnthropicProvider {
@@ -78,12 +81,12 @@ impl AnthropicProvider {
                 }
                 merged
             });
+        let (thinking, max_tokens) =
+            thinking(request.reasoning, request.max_tokens.or(self.max_tokens));
+        let thinks = matches!(thinking, Some(ThinkingConfig::Enabled { .. }));
         MessagesRequest {
             model: request.model.clone(),
-            max_tokens: request
-                .max_tokens
-                .or(self.max_tokens)
-                .unwrap_or(DEFAULT_MAX_TOKENS),
+            max_tokens,
             system,
             messages,
             tools: request
@@ -95,10 +98,41 @@ impl AnthropicProvider {
                     input_schema: portable::parameters_schema(&t.parameters),
                 })
                 .collect(),
-            temperature: request.temperature,
+            // The API takes no temperature with thinking on (only its default, 1).
+            temperature: request.temperature.filter(|_| !thinks),
+            thinking,
             stream: true,
         }
     }
+}
+
+/// `thinking` for the requested reasoning, and the `max_tokens` to send with it. The API wants
+/// a budget of at least [`MIN_THINKING_BUDGET`] and below `max_tokens`: the budget is capped
+/// below the limit; an unset limit becomes the budget plus the default; a limit too small for
+/// the least budget grows by it (so the answer keeps the room the client gave it).
+fn thinking(reasoning: Option<Reasoning>, limit: Option<u32>) -> (Option<ThinkingConfig>, u32) {
+    let reasoning = match reasoning {
+        None => return (None, limit.unwrap_or(DEFAULT_MAX_TOKENS)),
+        Some(Reasoning::Off) => {
+            return (
+                Some(ThinkingConfig::Disabled),
+                limit.unwrap_or(DEFAULT_MAX_TOKENS),
+            )
+        }
+        Some(reasoning) => reasoning,
+    };
+    let budget = reasoning.budget_tokens().max(MIN_THINKING_BUDGET);
+    let (budget, max_tokens) = match limit {
+        None => (budget, budget.saturating_add(DEFAULT_MAX_TOKENS)),
+        Some(limit) if limit > MIN_THINKING_BUDGET => (budget.min(limit - 1), limit),
+        Some(limit) => (MIN_THINKING_BUDGET, MIN_THINKING_BUDGET + limit),
+    };
+    (
+        Some(ThinkingConfig::Enabled {
+            budget_tokens: budget,
+        }),
+        max_tokens,
+    )
 }
 
 /// One shared block as an Anthropic content block (already filtered by `prepare`).

@@ -14,7 +14,17 @@ pub(super) struct MessagesRequest {
     pub tools: Vec<WireTool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thinking: Option<ThinkingConfig>,
     pub stream: bool,
+}
+
+/// `thinking`: extended thinking on (with its token budget) or off.
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(super) enum ThinkingConfig {
+    Enabled { budget_tokens: u32 },
+    Disabled,
 }
 
 /// One message: `user` or `assistant`, strictly alternating.

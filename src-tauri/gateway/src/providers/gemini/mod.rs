@@ -8,7 +8,8 @@
 //! came with (thought parts, function calls); anyone else's are dropped. A model turn whose
 //! calls came from another provider gets Gemini's documented placeholder signature on Gemini 3
 //! and later, which reject unsigned calls. Thought signatures on plain text parts are not kept
-//! (optional per the API).
+//! (optional per the API). Requested reasoning becomes `generationConfig.thinkingConfig`
+//! ([`thinking_config`]).
 
 mod stream;
 #[cfg(test)]
@@ -20,7 +21,7 @@ pub(crate) use stream::StreamDecoder;
 use super::error_body::{ErrorDetails, Hint};
 use super::http::Transport;
 use super::portable::{self, ToolNames};
-use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
+use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
 use crate::keys::Secret;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -28,7 +29,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 use wire::{
     Content, FunctionCall, FunctionDeclaration, FunctionResponse, GenerateRequest,
-    GenerationConfig, Part, Tool,
+    GenerationConfig, Part, ThinkingConfig, Tool,
 };
 
 /// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].
@@ -112,11 +113,15 @@ impl GeminiProvider {
             }]
         };
         let max_output_tokens = request.max_tokens.or(self.max_tokens);
-        let generation_config = (max_output_tokens.is_some() || request.temperature.is_some())
-            .then_some(GenerationConfig {
-                max_output_tokens,
-                temperature: request.temperature,
-            });
+        let thinking_config = request.reasoning.map(thinking_config);
+        let generation_config = (max_output_tokens.is_some()
+            || request.temperature.is_some()
+            || thinking_config.is_some())
+        .then_some(GenerationConfig {
+            max_output_tokens,
+            temperature: request.temperature,
+            thinking_config,
+        });
         GenerateRequest {
             contents,
             system_instruction: system.map(|text| Content {
@@ -129,6 +134,25 @@ impl GeminiProvider {
             tools,
             generation_config,
         }
+    }
+}
+
+/// `thinkingConfig` for the requested reasoning: on, thoughts are included and the budget is
+/// the requested one (none for `Auto`: the model decides); off is a budget of 0.
+fn thinking_config(reasoning: Reasoning) -> ThinkingConfig {
+    match reasoning {
+        Reasoning::Off => ThinkingConfig {
+            include_thoughts: None,
+            thinking_budget: Some(0),
+        },
+        Reasoning::Auto => ThinkingConfig {
+            include_thoughts: Some(true),
+            thinking_budget: None,
+        },
+        other => ThinkingConfig {
+            include_thoughts: Some(true),
+            thinking_budget: Some(other.budget_tokens()),
+        },
     }
 }
 

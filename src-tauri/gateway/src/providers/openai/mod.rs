@@ -5,6 +5,8 @@
 //! Mapping: the system prompt goes in `instructions`; messages become `message` items, tool
 //! calls `function_call` items, tool results `function_call_output` items; this provider's own
 //! reasoning goes back as `reasoning` items (id + encrypted content), anyone else's is dropped.
+//! Requested reasoning becomes `reasoning: {effort, summary}` on reasoning models only
+//! ([`reasoning_config`]).
 
 mod error;
 mod stream;
@@ -17,11 +19,11 @@ pub(crate) use stream::StreamDecoder;
 
 use super::http::Transport;
 use super::portable::{self, ToolNames};
-use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
+use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
 use crate::keys::Secret;
 use reqwest::header::{HeaderMap, AUTHORIZATION};
-use wire::{FunctionTool, InputItem, ResponsesRequest, SummaryText};
+use wire::{FunctionTool, InputItem, ReasoningConfig, ResponsesRequest, SummaryText};
 
 /// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].
 pub(crate) const KIND: &str = "openai";
@@ -105,7 +107,28 @@ impl OpenAiProvider {
             max_output_tokens: request.max_tokens.or(self.max_tokens),
             // Reasoning models reject sampling parameters.
             temperature: request.temperature.filter(|_| !reasoning),
+            reasoning: request
+                .reasoning
+                .filter(|_| reasoning)
+                .map(reasoning_config),
         }
+    }
+}
+
+/// `reasoning` for the requested reasoning (sent to reasoning models only: others answer 400).
+/// These models cannot stop reasoning; off is `low`, the least effort every one of them
+/// accepts, with no summary. On, the reasoning is summarised (`auto`) so it can be shown.
+fn reasoning_config(requested: Reasoning) -> ReasoningConfig {
+    match requested.effort() {
+        None => ReasoningConfig {
+            effort: Some("low"),
+            summary: None,
+        },
+        Some(effort) => ReasoningConfig {
+            // `Auto` leaves the effort to the model.
+            effort: (requested != Reasoning::Auto).then_some(effort.as_str()),
+            summary: Some("auto"),
+        },
     }
 }
 

@@ -20,6 +20,18 @@ pub(super) struct ResponsesRequest {
     pub max_output_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<ReasoningConfig>,
+}
+
+/// `reasoning`: the effort, and `summary: "auto"` to have the reasoning summarised (streamed
+/// as `response.reasoning_summary_text.delta`; without it no reasoning text comes back).
+#[derive(Debug, PartialEq, Eq, Serialize)]
+pub(super) struct ReasoningConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effort: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<&'static str>,
 }
 
 /// One input item.

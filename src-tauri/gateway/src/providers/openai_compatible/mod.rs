@@ -4,7 +4,8 @@
 //!
 //! Mapping: the system prompt is a `system` message; tool calls are `tool_calls` on the
 //! assistant message and results are `tool` messages; reasoning is never sent back (the format
-//! has no round-trip field for it).
+//! has no round-trip field for it). Requested reasoning becomes `reasoning_effort` (off is
+//! `none`).
 
 mod stream;
 #[cfg(test)]
@@ -81,6 +82,9 @@ impl OpenAiCompatibleProvider {
             },
             max_tokens: request.max_tokens.or(self.max_tokens),
             temperature: request.temperature,
+            reasoning_effort: request
+                .reasoning
+                .map(|r| r.effort().map_or("none", |e| e.as_str())),
         }
     }
 }

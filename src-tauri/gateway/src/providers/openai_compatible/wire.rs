@@ -16,6 +16,10 @@ pub(super) struct CompletionRequest {
     pub max_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
+    /// `none`, `minimal`, `low`, `medium` or `high` (OpenAI's name; Ollama, vLLM, OpenRouter,
+    /// LM Studio read it too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning_effort: Option<&'static str>,
 }
 
 /// `stream_options`: ask for a final usage chunk.

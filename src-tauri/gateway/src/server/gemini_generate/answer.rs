@@ -2,6 +2,8 @@
 //! per upstream text delta / tool call for `streamGenerateContent?alt=sse` (`data:` lines only,
 //! no `event:` names, as Google sends them), the last one carrying `finishReason` and
 //! `usageMetadata`. A failure mid-stream is a `data: {"error": …}` line, which the SDK raises.
+//! When the client asked for thoughts (`includeThoughts`), the upstream's reasoning comes first
+//! as parts with `thought: true` (one per reasoning delta when streamed).
 
 use super::wire::{Candidate, Content, FunctionCall, GenerateContentResponse, Part, UsageMetadata};
 use crate::conversation::Usage;
@@ -42,6 +44,14 @@ fn text_part(text: String) -> Part {
     }
 }
 
+fn thought_part(text: String) -> Part {
+    Part {
+        text: Some(text),
+        thought: true,
+        ..Part::default()
+    }
+}
+
 fn call_part(id: &str, name: &str, arguments: &serde_json::Value) -> Part {
     let args = match arguments {
         serde_json::Value::Object(_) => arguments.clone(),
@@ -64,9 +74,20 @@ fn model_content(parts: Vec<Part>) -> Content {
     }
 }
 
-/// The whole answer of `generateContent`.
-pub fn response(model: &str, response_id: String, answer: &Collected) -> GenerateContentResponse {
-    let mut parts = Vec::new();
+/// The whole answer of `generateContent`, with its thoughts first when `thoughts`.
+pub fn response(
+    model: &str,
+    response_id: String,
+    answer: &Collected,
+    thoughts: bool,
+) -> GenerateContentResponse {
+    let mut parts: Vec<Part> = answer
+        .reasoning
+        .blocks()
+        .iter()
+        .filter(|t| thoughts && !t.text.is_empty())
+        .map(|t| thought_part(t.text.clone()))
+        .collect();
     if !answer.text.is_empty() {
         parts.push(text_part(answer.text.clone()));
     }
@@ -89,14 +110,17 @@ pub fn response(model: &str, response_id: String, answer: &Collected) -> Generat
 pub struct ChunkWriter {
     model: String,
     response_id: String,
+    thoughts: bool,
 }
 
 impl ChunkWriter {
-    /// A writer for one answer to a request for `model`.
-    pub fn new(model: String) -> Self {
+    /// A writer for one answer to a request for `model`; `thoughts`: stream reasoning as
+    /// thought parts.
+    pub fn new(model: String, thoughts: bool) -> Self {
         ChunkWriter {
             model,
             response_id: new_response_id(),
+            thoughts,
         }
     }
 
@@ -123,6 +147,9 @@ impl Translate for ChunkWriter {
         match event {
             StreamEvent::TextDelta(text) if !text.is_empty() => {
                 vec![self.chunk(text_part(text.clone()))]
+            }
+            StreamEvent::ReasoningDelta(text) if self.thoughts && !text.is_empty() => {
+                vec![self.chunk(thought_part(text.clone()))]
             }
             StreamEvent::ToolCall {
                 id,

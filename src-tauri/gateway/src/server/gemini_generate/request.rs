@@ -4,12 +4,14 @@
 //! function declarations (Gemini `Schema` or JSON Schema) → [`ToolSpec`]s. Gemini's calls
 //! often carry no id: calls get generated ids and each response is matched to its call by id,
 //! else to the earliest unanswered call of the same name (Gemini's own rule: by name, in
-//! order).
+//! order). `generationConfig.thinkingConfig` → [`Reasoning`] ([`reasoning`]).
 
-use super::wire::{Content, FunctionCall, FunctionResponse, GenerateContentRequest, Part, Tool};
+use super::wire::{
+    Content, FunctionCall, FunctionResponse, GenerateContentRequest, Part, ThinkingConfig, Tool,
+};
 use super::FORMAT;
 use crate::conversation::{Block, Message, Role};
-use crate::providers::{ChatRequest, ToolSpec};
+use crate::providers::{ChatRequest, Reasoning, ToolSpec};
 use crate::server::error::{ApiError, ErrorKind};
 use serde_json::{Map, Value};
 
@@ -55,7 +57,49 @@ pub fn to_chat_request(
         tools: tool_specs(&body.tools)?,
         max_tokens: config.and_then(|c| c.max_output_tokens),
         temperature: config.and_then(|c| c.temperature),
+        reasoning: match config.and_then(|c| c.thinking_config.as_ref()) {
+            Some(thinking) => reasoning(thinking)?,
+            None => None,
+        },
     })
+}
+
+/// Whether the client asked for thoughts in the answer (`includeThoughts: true`).
+pub fn include_thoughts(body: &GenerateContentRequest) -> bool {
+    body.generation_config
+        .as_ref()
+        .and_then(|c| c.thinking_config.as_ref())
+        .and_then(|t| t.include_thoughts)
+        .unwrap_or(false)
+}
+
+/// The reasoning a `thinkingConfig` asks for: a budget (0 off, -1 the model decides), else a
+/// level, else `includeThoughts: true` alone (the model's default thinking); else none.
+pub fn reasoning(config: &ThinkingConfig) -> Result<Option<Reasoning>, ApiError> {
+    if let Some(budget) = config.thinking_budget {
+        return match budget {
+            -1 => Ok(Some(Reasoning::Auto)),
+            0.. => Ok(Some(Reasoning::from_budget(
+                u32::try_from(budget).unwrap_or(u32::MAX),
+            ))),
+            _ => Err(invalid(format!(
+                "thinkingBudget {budget} is invalid: use 0 (off), -1 (automatic) or a token count"
+            ))),
+        };
+    }
+    let level = config
+        .thinking_level
+        .as_deref()
+        .filter(|l| !l.eq_ignore_ascii_case("THINKING_LEVEL_UNSPECIFIED"));
+    if let Some(level) = level {
+        return match Reasoning::from_effort_name(level) {
+            Some(reasoning) => Ok(Some(reasoning)),
+            None => Err(invalid(format!(
+                "thinkingLevel '{level}' is not supported: use MINIMAL, LOW, MEDIUM or HIGH"
+            ))),
+        };
+    }
+    Ok((config.include_thoughts == Some(true)).then_some(Reasoning::Auto))
 }
 
 fn unsupported_part() -> ApiError {

@@ -170,7 +170,7 @@ fn gemini_schemas_become_json_schema() {
 
 #[test]
 fn stream_chunks_are_data_only_and_end_with_the_reason_and_usage() {
-    let mut writer = ChunkWriter::new("loc/m".into());
+    let mut writer = ChunkWriter::new("loc/m".into(), false);
     assert!(writer.start().is_empty());
     let mut frames = writer.event(&StreamEvent::TextDelta("Hi".into()));
     frames.extend(writer.event(&StreamEvent::ToolCall {
@@ -214,4 +214,86 @@ fn stream_chunks_are_data_only_and_end_with_the_reason_and_usage() {
     );
     let ids: Vec<&Value> = chunks.iter().map(|c| &c["responseId"]).collect();
     assert!(ids.iter().all(|id| *id == ids[0]));
+}
+
+#[test]
+fn thinking_config_asks_for_reasoning() {
+    use crate::providers::{Reasoning, ReasoningEffort};
+    let reasoning = |thinking: Value| {
+        let request = body(json!({
+            "contents": [{"role": "user", "parts": [{"text": "x"}]}],
+            "generationConfig": {"thinkingConfig": thinking}
+        }));
+        (
+            to_chat_request(&request, "loc/m").map(|c| c.reasoning),
+            request::include_thoughts(&request),
+        )
+    };
+    assert_eq!(
+        reasoning(json!({"includeThoughts": true, "thinkingBudget": 2048})),
+        (Ok(Some(Reasoning::Budget(2048))), true)
+    );
+    assert_eq!(
+        reasoning(json!({"thinking_budget": 0})),
+        (Ok(Some(Reasoning::Off)), false)
+    );
+    assert_eq!(
+        reasoning(json!({"thinkingBudget": -1})),
+        (Ok(Some(Reasoning::Auto)), false)
+    );
+    assert_eq!(
+        reasoning(json!({"thinkingLevel": "HIGH", "includeThoughts": true})),
+        (Ok(Some(Reasoning::Effort(ReasoningEffort::High))), true)
+    );
+    assert_eq!(
+        reasoning(json!({"includeThoughts": true})),
+        (Ok(Some(Reasoning::Auto)), true)
+    );
+    assert_eq!(reasoning(json!({})), (Ok(None), false));
+    let (bad_budget, _) = reasoning(json!({"thinkingBudget": -5}));
+    assert_eq!(bad_budget.unwrap_err().status, 400);
+    let (bad_level, _) = reasoning(json!({"thinkingLevel": "EXTREME"}));
+    assert!(bad_level.unwrap_err().message.contains("EXTREME"));
+}
+
+#[test]
+fn thoughts_come_first_as_thought_parts_when_asked_for() {
+    let events = [
+        StreamEvent::ReasoningDelta("Plan".into()),
+        StreamEvent::ReasoningDone(None),
+        StreamEvent::TextDelta("Hi".into()),
+        StreamEvent::Done(StopReason::EndTurn),
+    ];
+    let mut answer = Collected::default();
+    for event in &events {
+        answer.apply(event);
+    }
+    let whole = serde_json::to_value(answer::response("loc/m", "r".into(), &answer, true)).unwrap();
+    assert_eq!(
+        whole["candidates"][0]["content"]["parts"],
+        json!([{"text": "Plan", "thought": true}, {"text": "Hi"}])
+    );
+    let plain =
+        serde_json::to_value(answer::response("loc/m", "r".into(), &answer, false)).unwrap();
+    assert_eq!(
+        plain["candidates"][0]["content"]["parts"],
+        json!([{"text": "Hi"}])
+    );
+
+    let mut writer = ChunkWriter::new("loc/m".into(), true);
+    let parts: Vec<Value> = events
+        .iter()
+        .flat_map(|e| writer.event(e))
+        .map(|f| serde_json::from_str::<Value>(&f.data).unwrap())
+        .map(|c| c["candidates"][0]["content"]["parts"][0].clone())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            json!({"text": "Plan", "thought": true}),
+            json!({"text": "Hi"})
+        ]
+    );
+    let mut hidden = ChunkWriter::new("loc/m".into(), false);
+    assert!(hidden.event(&events[0]).is_empty());
 }

@@ -1,7 +1,8 @@
 //! The Gemini `generateContent` wire format as the local API receives and answers it (proto3
 //! JSON mapping: camelCase, with the proto's snake_case names accepted too, as Google's own
 //! server does). The subset Hearth translates: text, `functionCall` and `functionResponse`
-//! parts, function declarations, `systemInstruction` and the generation limits.
+//! parts, function declarations, `systemInstruction`, the generation limits and
+//! `thinkingConfig`; answers carry thoughts as parts with `thought: true`.
 
 use serde::{Deserialize, Serialize};
 
@@ -154,6 +155,24 @@ pub struct GenerationConfig {
     /// Number of candidates (only 1 is supported).
     #[serde(default, alias = "candidate_count")]
     pub candidate_count: Option<u32>,
+    /// Thinking: budget or level, and whether thoughts come back.
+    #[serde(default, alias = "thinking_config")]
+    pub thinking_config: Option<ThinkingConfig>,
+}
+
+/// `thinkingConfig`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThinkingConfig {
+    /// Return thoughts as `thought` parts.
+    #[serde(default, alias = "include_thoughts")]
+    pub include_thoughts: Option<bool>,
+    /// Thinking tokens: 0 off, -1 the model decides.
+    #[serde(default, alias = "thinking_budget")]
+    pub thinking_budget: Option<i64>,
+    /// `minimal`, `low`, `medium` or `high` (any case), the newer alternative to a budget.
+    #[serde(default, alias = "thinking_level")]
+    pub thinking_level: Option<String>,
 }
 
 /// A `GenerateContentResponse` (the whole answer, or one streamed chunk).
