@@ -6,7 +6,8 @@ One server serves all four formats under path prefixes:
   /gemini/models/MODEL:streamGenerateContent      Gemini (alt=sse)
   /compat/chat/completions                        OpenAI Chat Completions (data: chunks, [DONE])
 
-Tests queue scripted replies (`Reply`): text, a tool call, an HTTP error, a slow stream. Every
+Tests queue scripted replies (`Reply`): text, a tool call, reasoning before the answer, an HTTP
+error, a slow stream. Every
 request is recorded (path, headers, JSON body) for assertions.
 """
 
@@ -30,6 +31,7 @@ class Reply:
     chunk_delay: float = 0.0  # seconds between text chunks
     chunks: int = 1  # the text is split into this many deltas
     headers: dict = field(default_factory=dict)
+    reasoning: str = ""  # thinking streamed before the text (Anthropic: signed "sig-fake")
 
 
 class FakeProviders:
@@ -163,14 +165,20 @@ def anthropic_events(reply: Reply):
         "message_start",
     ), 0
     index = 0
-    parts = split_text(reply)
-    if parts:
-        yield sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}, "content_block_start"), 0
-        yield sse({"type": "ping"}, "ping"), 0
-        for part in parts:
-            yield sse({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": part}}, "content_block_delta"), reply.chunk_delay
+    if reply.reasoning:
+        yield sse({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": "", "signature": ""}}, "content_block_start"), 0
+        yield sse({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": reply.reasoning}}, "content_block_delta"), 0
+        yield sse({"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig-fake"}}, "content_block_delta"), 0
         yield sse({"type": "content_block_stop", "index": 0}, "content_block_stop"), 0
         index = 1
+    parts = split_text(reply)
+    if parts:
+        yield sse({"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}, "content_block_start"), 0
+        yield sse({"type": "ping"}, "ping"), 0
+        for part in parts:
+            yield sse({"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": part}}, "content_block_delta"), reply.chunk_delay
+        yield sse({"type": "content_block_stop", "index": index}, "content_block_stop"), 0
+        index += 1
     stop = "end_turn"
     if reply.tool_call:
         name, args = reply.tool_call
@@ -209,6 +217,8 @@ def openai_events(reply: Reply):
 
 
 def gemini_events(reply: Reply):
+    if reply.reasoning:
+        yield sse({"candidates": [{"content": {"role": "model", "parts": [{"text": reply.reasoning, "thought": True}]}, "index": 0}], "modelVersion": "fake"}), 0
     for part in split_text(reply):
         yield sse({"candidates": [{"content": {"role": "model", "parts": [{"text": part}]}, "index": 0}], "modelVersion": "fake"}), reply.chunk_delay
     final_parts = []
@@ -222,6 +232,8 @@ def gemini_events(reply: Reply):
 def compat_events(reply: Reply):
     base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": "fake"}
     yield sse({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}), 0
+    if reply.reasoning:
+        yield sse({**base, "choices": [{"index": 0, "delta": {"reasoning_content": reply.reasoning}, "finish_reason": None}]}), 0
     for part in split_text(reply):
         yield sse({**base, "choices": [{"index": 0, "delta": {"content": part}, "finish_reason": None}]}), reply.chunk_delay
     finish = "stop"

@@ -375,3 +375,98 @@ def test_gemini_errors_are_in_gemini_format(hearth, server, fake):
         list(client.models.generate_content_stream(model="loc/llama-x", contents="x"))
     assert raised.value.code == 400
     assert "context too weird" in raised.value.message
+
+
+def test_openai_sdk_reasoning_effort_and_reasoning_content(hearth, server, fake):
+    client = oai(server, token(hearth, "reasoner"))
+    fake.queue(Reply(reasoning="Six times seven.", text="42"))
+    done = client.chat.completions.create(
+        model="loc/llama-x", messages=[{"role": "user", "content": "6*7?"}], reasoning_effort="high")
+    message = done.choices[0].message
+    assert message.content == "42"
+    assert message.model_extra["reasoning_content"] == "Six times seven."
+    assert fake.requests[-1]["body"]["reasoning_effort"] == "high"
+
+    fake.queue(Reply(reasoning="Counting.", text="one two", chunks=2))
+    chunks = list(client.chat.completions.create(
+        model="loc/llama-x", messages=[{"role": "user", "content": "count"}], stream=True))
+    deltas = [c.choices[0].delta for c in chunks if c.choices]
+    reasoning = "".join((d.model_extra or {}).get("reasoning_content") or "" for d in deltas)
+    assert reasoning == "Counting."
+    assert "".join(d.content or "" for d in deltas) == "one two"
+    # Not asked for: nothing new goes upstream.
+    assert "reasoning_effort" not in fake.requests[-1]["body"]
+
+    fake.queue(Reply(reasoning="Greeting back.", text="Hello"))
+    response = client.responses.create(
+        model="loc/llama-x", input="hi", reasoning={"effort": "low", "summary": "auto"})
+    assert [item.type for item in response.output] == ["reasoning", "message"]
+    assert response.output[0].summary[0].text == "Greeting back."
+    assert response.output_text == "Hello"
+    assert fake.requests[-1]["body"]["reasoning_effort"] == "low"
+
+    fake.queue(Reply(reasoning="Streaming thoughts.", text="Done"))
+    events = list(client.responses.create(
+        model="loc/llama-x", input="hi", reasoning={"effort": "medium"}, stream=True))
+    summary = "".join(e.delta for e in events if e.type == "response.reasoning_summary_text.delta")
+    assert summary == "Streaming thoughts."
+    assert events[-1].response.output[0].type == "reasoning"
+
+
+def test_anthropic_sdk_thinking_blocks_round_trip(hearth, server, fake):
+    client = anth(server, token(hearth, "thinker"))
+    thinking = {"type": "enabled", "budget_tokens": 2048}
+    fake.queue(Reply(reasoning="Let me think in French.", text="Bonjour"))
+    message = client.messages.create(model="anth/claude-x", max_tokens=4000, thinking=thinking,
+                                     messages=[{"role": "user", "content": "Say hi in French"}])
+    assert [b.type for b in message.content] == ["thinking", "text"]
+    assert message.content[0].thinking == "Let me think in French."
+    # The Anthropic upstream's signature passes through.
+    assert message.content[0].signature == "sig-fake"
+    assert message.content[1].text == "Bonjour"
+    sent = fake.requests[-1]["body"]
+    assert sent["thinking"] == thinking and sent["max_tokens"] == 4000
+
+    # The thinking block goes back upstream with its signature on the next turn.
+    fake.queue(Reply(reasoning="Again.", text="Salut", chunks=2))
+    history = [
+        {"role": "user", "content": "Say hi in French"},
+        {"role": "assistant", "content": [b.model_dump() for b in message.content]},
+        {"role": "user", "content": "Once more"},
+    ]
+    with client.messages.stream(model="anth/claude-x", max_tokens=4000, thinking=thinking,
+                                messages=history) as stream:
+        text = "".join(stream.text_stream)
+        final = stream.get_final_message()
+    assert text == "Salut"
+    assert final.content[0].type == "thinking" and final.content[0].thinking == "Again."
+    assert final.content[0].signature == "sig-fake"
+    assistant = fake.requests[-1]["body"]["messages"][1]
+    assert assistant["content"][0] == {"type": "thinking", "thinking": "Let me think in French.",
+                                       "signature": "sig-fake"}
+
+    # From a server that is not Anthropic: thinking with an empty signature.
+    fake.queue(Reply(reasoning="Local thoughts.", text="Hei"))
+    local = client.messages.create(model="loc/llama-x", max_tokens=4000, thinking=thinking,
+                                   messages=[{"role": "user", "content": "hi"}])
+    assert local.content[0].type == "thinking" and local.content[0].signature == ""
+    assert fake.requests[-1]["body"]["reasoning_effort"] == "low"
+
+
+def test_gemini_sdk_thoughts(hearth, server, fake):
+    client = gem(server, token(hearth, "gemini-thinker"))
+    config = genai_types.GenerateContentConfig(
+        thinking_config=genai_types.ThinkingConfig(include_thoughts=True, thinking_budget=1024))
+    fake.queue(Reply(reasoning="Thinking about Oslo.", text="It rains."))
+    done = client.models.generate_content(model="loc/llama-x", contents="weather?", config=config)
+    parts = done.candidates[0].content.parts
+    assert parts[0].thought is True and parts[0].text == "Thinking about Oslo."
+    assert done.text == "It rains."
+    assert fake.requests[-1]["body"]["reasoning_effort"] == "low"
+
+    fake.queue(Reply(reasoning="Streamed thought.", text="Sun", chunks=1))
+    chunks = list(client.models.generate_content_stream(model="anth/claude-x", contents="x", config=config))
+    thoughts = [p.text for c in chunks for p in (c.candidates[0].content.parts or []) if p.thought]
+    assert thoughts == ["Streamed thought."]
+    assert "".join(c.text or "" for c in chunks) == "Sun"
+    assert fake.requests[-1]["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}
