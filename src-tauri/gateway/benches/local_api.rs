@@ -35,6 +35,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     if let Ok(dir) = std::env::var(SERVE_ENV) {
+        // Like `hearth serve`: one thread.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         return runtime.block_on(serve_mode(dir));
     }
     runtime.block_on(bench())

@@ -67,6 +67,8 @@ struct Inner {
     context: ContextWatcher,
     mcp: crate::mcp::McpManager,
     turns: Mutex<HashMap<String, CancellationToken>>,
+    /// When this gateway opened the data: older pending action-log entries are a crash's.
+    opened_ms: i64,
     _watcher: Option<crate::config::ConfigWatcher>,
 }
 
@@ -86,6 +88,7 @@ impl Gateway {
     /// Opens (creating if needed) the data directory, its configuration and database, and
     /// recovers from a previous crash (streaming answers become `interrupted`).
     pub fn open(data_dir: DataDir) -> Result<Gateway, GatewayError> {
+        let opened_ms = crate::conversation::now_ms();
         data_dir.ensure()?;
         let bus = EventBus::default();
         let live = LiveConfig::load(&data_dir.config_path(), bus.clone())?;
@@ -100,6 +103,13 @@ impl Gateway {
         let redactor = Redactor::new();
         let keys = Arc::new(KeyStore::open(&data_dir, redactor.clone()));
         let audit = ActionLog::new(store.clone(), redactor.clone()).with_bus(bus.clone());
+        let audit = match audit.clone().with_journal() {
+            Ok(journaled) => journaled,
+            Err(error) => {
+                tracing::warn!(%error, "local API requests are logged without the begin journal");
+                audit
+            }
+        };
         let tools = Arc::new(crate::tools::builtin_registry_with(&live, &redactor));
         // MCP servers join the same registry as `SERVER.TOOL` (needs a Tokio runtime).
         let mcp = crate::mcp::McpManager::start(
@@ -127,6 +137,7 @@ impl Gateway {
                 context,
                 mcp,
                 turns: Mutex::new(HashMap::new()),
+                opened_ms,
                 _watcher: watcher,
             }),
         })
@@ -188,7 +199,11 @@ impl Gateway {
         ));
         let gateway = self.clone();
         tokio::spawn(async move {
-            match gateway.audit().interrupt_pending().await {
+            match gateway
+                .audit()
+                .interrupt_pending(gateway.inner.opened_ms)
+                .await
+            {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(
                     entries = n,

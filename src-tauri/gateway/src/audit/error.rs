@@ -76,6 +76,9 @@ pub enum AuditError {
         /// What is wrong.
         detail: String,
     },
+    /// The begin journal cannot be written or read (see `journal.rs`).
+    #[error("cannot write the action-log journal: {0}")]
+    Journal(#[source] std::io::Error),
     /// A `--since` value is neither RFC 3339 nor a relative duration.
     #[error(
         "invalid time '{0}': use RFC 3339 (2026-01-31T09:00:00Z) or a duration like 10m, 2h, 1d"

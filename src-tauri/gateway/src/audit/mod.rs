@@ -12,12 +12,15 @@
 mod chain;
 mod entry;
 mod error;
+mod journal;
 mod query;
 mod record;
 mod since;
 
 #[cfg(test)]
 mod commit_tests;
+#[cfg(test)]
+mod journal_tests;
 #[cfg(test)]
 mod tests;
 
@@ -36,8 +39,11 @@ use crate::conversation::now_ms;
 use crate::events::{Event, EventBus};
 use crate::keys::Redactor;
 use crate::store::{Store, StoreError};
+use futures::future::BoxFuture;
+use journal::Journal;
 use record::Draft;
 use rusqlite::Connection;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 /// Largest stored detail (serialised JSON); bigger details keep a preview and their size.
@@ -52,6 +58,7 @@ pub struct ActionLog {
     store: Store,
     redactor: Redactor,
     bus: Option<EventBus>,
+    journal: Option<Arc<Journal>>,
 }
 
 impl ActionLog {
@@ -61,7 +68,35 @@ impl ActionLog {
             store,
             redactor,
             bus: None,
+            journal: None,
         }
+    }
+
+    /// The same log with the begin journal (see `journal.rs`), for the process that owns the
+    /// data dir (the desktop app, `hearth serve`); other processes get the log unchanged.
+    /// Folds the begin records a crashed run left in the journal into the table first (they
+    /// stay pending until [`ActionLog::interrupt_pending`]). Blocking: call it at start-up,
+    /// not on a Tokio runtime thread.
+    pub fn with_journal(mut self) -> Result<ActionLog, AuditError> {
+        if !self.store.is_owner() {
+            return Ok(self);
+        }
+        let (journal, leftovers) = Journal::open(self.store.path()).map_err(AuditError::Journal)?;
+        if !leftovers.is_empty() {
+            let parked = Parked::default();
+            let slot = parked.clone();
+            let folded = self
+                .store
+                .write_blocking(move |tx| slot.park(fold_leftovers(tx, leftovers)));
+            let count = parked.unpark(folded)?;
+            tracing::warn!(
+                records = count,
+                "action-log records of a run that stopped early folded in from the journal"
+            );
+        }
+        journal.clear().map_err(AuditError::Journal)?;
+        self.journal = Some(Arc::new(journal));
+        Ok(self)
     }
 
     /// The same log, publishing every record on `bus`.
@@ -74,7 +109,41 @@ impl ActionLog {
     /// not perform the action.
     pub async fn begin(&self, entry: NewEntry) -> Result<EntryId, AuditError> {
         let id = EntryId::generate();
-        let draft = Draft {
+        let draft = self.begin_draft(&id, entry);
+        // On the caller's thread when the writer is idle: this is on the critical path of
+        // every action.
+        self.append(draft, None, Commit::Inline).await?;
+        Ok(id)
+    }
+
+    /// [`ActionLog::begin`] for the hot path of a local API request: with the journal (see
+    /// [`ActionLog::with_journal`]) the record is written with one append to the journal file
+    /// before this returns, and committed to the table with the next group commit (within
+    /// [`crate::store::GROUP_DELAY`]); it is published on the bus then. Without the journal,
+    /// exactly [`ActionLog::begin`]. Records queued after this call (its completion) are
+    /// committed after it.
+    pub async fn begin_journaled(&self, entry: NewEntry) -> Result<EntryId, AuditError> {
+        let Some(journal) = self.journal.clone() else {
+            return self.begin(entry).await;
+        };
+        let id = EntryId::generate();
+        let draft = self.begin_draft(&id, entry);
+        let ticket = journal.append(&draft).map_err(AuditError::Journal)?;
+        // Queued now, so a completion queued later is committed after it.
+        self.append_detached(draft, move |result| match result {
+            Ok(()) => journal.folded(ticket),
+            Err(error) => tracing::error!(
+                %error,
+                "cannot commit a journaled action-log record; it stays in the journal \
+                 and is committed at the next start"
+            ),
+        });
+        Ok(id)
+    }
+
+    /// The redacted begin record of a new entry.
+    fn begin_draft(&self, id: &EntryId, entry: NewEntry) -> Draft {
+        Draft {
             entry_id: id.0.clone(),
             phase: Phase::Begin,
             at_ms: now_ms(),
@@ -85,11 +154,7 @@ impl ActionLog {
             summary: self.clean_summary(&entry.summary),
             detail: self.clean_detail(entry.detail),
             duration_ms: None,
-        };
-        // On the caller's thread when the writer is idle: this is on the critical path of
-        // every action (a local API request waits for it before it is forwarded).
-        self.append(draft, None, Commit::Inline).await?;
-        Ok(id)
+        }
     }
 
     /// Records an intermediate step of a running action (e.g. `decided` by a rule or the user,
@@ -124,6 +189,17 @@ impl ActionLog {
     pub async fn complete_grouped(&self, id: &EntryId, outcome: Outcome) -> Result<(), AuditError> {
         let draft = self.completion(id, outcome);
         self.append(draft, None, Commit::Grouped).await
+    }
+
+    /// [`ActionLog::complete_grouped`] with nobody waiting (no task, no wake-up per record): a
+    /// failure is logged.
+    pub fn complete_detached(&self, id: &EntryId, outcome: Outcome) {
+        let draft = self.completion(id, outcome);
+        self.append_detached(draft, |result| {
+            if let Err(error) = result {
+                tracing::error!(%error, "cannot complete an action-log entry");
+            }
+        });
     }
 
     /// The redacted complete record of `id`.
@@ -226,10 +302,14 @@ impl ActionLog {
         Ok(pruned)
     }
 
-    /// Completes every pending entry as [`EntryStatus::Interrupted`]: call once at start-up in
-    /// the process that owns the data dir (the app or `hearth serve`), before any new action.
-    pub async fn interrupt_pending(&self) -> Result<usize, AuditError> {
-        let ids = self.read(query::pending_ids).await?;
+    /// Completes every entry begun before `begun_before_ms` and still pending as
+    /// [`EntryStatus::Interrupted`]: call once at start-up in the process that owns the data
+    /// dir (the app or `hearth serve`) with the time it opened the log, so actions it began
+    /// since are left alone.
+    pub async fn interrupt_pending(&self, begun_before_ms: i64) -> Result<usize, AuditError> {
+        let ids = self
+            .read(move |conn| query::pending_ids(conn, begun_before_ms))
+            .await?;
         let mut count = 0;
         for id in ids {
             let outcome = Outcome::with_status(
@@ -253,43 +333,72 @@ impl ActionLog {
     /// is assembled from the records just written, which are all the entry has: the same
     /// [`LogEntry`] a read-back would give, without the query on the writer thread. Progress
     /// and complete records are published from a read-back (the entry has earlier records).
-    async fn append(
+    fn append(
         &self,
         first: Draft,
         second: Option<Draft>,
         commit: Commit,
-    ) -> Result<(), AuditError> {
-        let publish = self.bus.is_some();
-        let entry = self
-            .write(commit, move |tx| {
-                let starts_entry = first.phase == Phase::Begin;
-                let first = inherit_from_begin(tx, first)?;
-                let first = chain::append(tx, first)?;
-                let second = match second {
-                    Some(second) => Some(chain::append(tx, second)?),
-                    None => None,
-                };
-                if !publish {
-                    return Ok(None);
-                }
-                if starts_entry {
-                    let records = std::iter::once(first).chain(second).collect();
-                    Ok(query::assemble(records).pop())
-                } else {
-                    query::entry_by_id(tx, &first.draft.entry_id)
-                }
-            })
-            .await?;
-        if let (Some(bus), Some(entry)) = (&self.bus, entry) {
-            bus.publish(Event::ActionLogged {
-                entry: to_detail(&entry),
-            });
+    ) -> impl Future<Output = Result<(), AuditError>> + Send + 'static {
+        let bus = self.bus.clone();
+        let written = self.write(commit, self.append_job(first, second));
+        async move {
+            publish(&bus, written.await?);
+            Ok(())
         }
-        Ok(())
     }
 
-    /// Runs `f` in a write transaction; any error rolls it back.
-    async fn write<T, F>(&self, commit: Commit, f: F) -> Result<T, AuditError>
+    /// [`ActionLog::append`] of one record in the next group commit, nobody waiting: `then`
+    /// gets the outcome on the store's writer thread (keep it short).
+    fn append_detached(
+        &self,
+        record: Draft,
+        then: impl FnOnce(Result<(), AuditError>) + Send + 'static,
+    ) {
+        let job = self.append_job(record, None);
+        let bus = self.bus.clone();
+        let parked = Parked::default();
+        let slot = parked.clone();
+        self.store.write_grouped_then(
+            move |tx| slot.park(job(tx)),
+            move |written| then(parked.unpark(written).map(|entry| publish(&bus, entry))),
+        );
+    }
+
+    /// The write of [`ActionLog::append`]: checks and chains the records, and returns the
+    /// entry to publish (when there is a bus).
+    fn append_job(
+        &self,
+        first: Draft,
+        second: Option<Draft>,
+    ) -> impl FnOnce(&Connection) -> Result<Option<LogEntry>, AuditError> + Send + 'static {
+        let publish = self.bus.is_some();
+        move |tx| {
+            let starts_entry = first.phase == Phase::Begin;
+            let first = inherit_from_begin(tx, first)?;
+            let first = chain::append(tx, first)?;
+            let second = match second {
+                Some(second) => Some(chain::append(tx, second)?),
+                None => None,
+            };
+            if !publish {
+                return Ok(None);
+            }
+            if starts_entry {
+                let records = std::iter::once(first).chain(second).collect();
+                Ok(query::assemble(records).pop())
+            } else {
+                query::entry_by_id(tx, &first.draft.entry_id)
+            }
+        }
+    }
+
+    /// Runs `f` in a write transaction; any error rolls it back. A grouped write is queued at
+    /// once (see [`Store::write_grouped`]); the others when the future is first polled.
+    fn write<T, F>(
+        &self,
+        commit: Commit,
+        f: F,
+    ) -> impl Future<Output = Result<T, AuditError>> + Send + 'static
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, AuditError> + Send + 'static,
@@ -297,12 +406,13 @@ impl ActionLog {
         let parked = Parked::default();
         let slot = parked.clone();
         let job = move |tx: &rusqlite::Transaction| slot.park(f(tx));
-        let result = match commit {
-            Commit::Now => self.store.write(job).await,
-            Commit::Inline => self.store.write_inline(job).await,
-            Commit::Grouped => self.store.write_grouped(job).await,
+        let store = self.store.clone();
+        let written: BoxFuture<'static, Result<T, StoreError>> = match commit {
+            Commit::Now => Box::pin(async move { store.write(job).await }),
+            Commit::Inline => Box::pin(async move { store.write_inline(job).await }),
+            Commit::Grouped => Box::pin(store.write_grouped(job)),
         };
-        parked.unpark(result)
+        async move { parked.unpark(written.await) }
     }
 
     /// Runs `f` on one of the store's read-only connections.
@@ -345,6 +455,15 @@ impl ActionLog {
     }
 }
 
+/// Publishes a written entry on the bus, if any.
+fn publish(bus: &Option<EventBus>, entry: Option<LogEntry>) {
+    if let (Some(bus), Some(entry)) = (bus, entry) {
+        bus.publish(Event::ActionLogged {
+            entry: to_detail(&entry),
+        });
+    }
+}
+
 /// When a record is committed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Commit {
@@ -379,6 +498,25 @@ impl Parked {
             parked.unwrap_or(AuditError::Store(error))
         })
     }
+}
+
+/// Appends the journal's leftover begin records whose entry has no begin in the table yet
+/// (a crash after the commit but before the journal was emptied leaves such duplicates);
+/// returns how many were appended.
+fn fold_leftovers(conn: &Connection, leftovers: Vec<Draft>) -> Result<usize, AuditError> {
+    let mut count = 0;
+    for draft in leftovers {
+        let begun: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM action_log WHERE entry_id = ?1 AND phase = 'begin')",
+            )?
+            .query_row([&draft.entry_id], |row| row.get(0))?;
+        if !begun && draft.phase == Phase::Begin {
+            chain::append(conn, draft)?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// Checks that a progress or complete record follows an open begin of the same entry, and

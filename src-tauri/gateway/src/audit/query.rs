@@ -186,14 +186,15 @@ pub fn newest_seq(conn: &Connection) -> Result<i64, AuditError> {
 }
 
 /// Ids of actions begun and not completed.
-pub fn pending_ids(conn: &Connection) -> Result<Vec<String>, AuditError> {
+pub fn pending_ids(conn: &Connection, begun_before_ms: i64) -> Result<Vec<String>, AuditError> {
     let mut statement = conn.prepare(
-        "SELECT b.entry_id FROM action_log b WHERE b.phase = 'begin' AND NOT EXISTS \
+        "SELECT b.entry_id FROM action_log b WHERE b.phase = 'begin' AND b.at_ms < ?1 \
+         AND NOT EXISTS \
          (SELECT 1 FROM action_log c WHERE c.entry_id = b.entry_id AND c.phase = 'complete') \
          ORDER BY b.seq",
     )?;
     let ids = statement
-        .query_map([], |row| row.get::<_, String>(0))?
+        .query_map([begun_before_ms], |row| row.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ids)
 }

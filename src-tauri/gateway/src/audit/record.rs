@@ -1,14 +1,14 @@
 //! [`Record`]: one row of the append-only `action_log` table, and the canonical form its hash
 //! is computed over.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the very first record (and the anchor of an unpruned log).
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Which part of an action a record is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Written before the action.
@@ -55,7 +55,7 @@ pub struct Record {
 }
 
 /// A record's contents, before it is chained (no position or hashes). Already redacted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     /// The action.
     pub entry_id: String,

@@ -381,10 +381,15 @@ async fn pending_entries_are_marked_interrupted_at_start_up() {
     let (log, _) = open_log(dir.path()).await;
     fill(&log, 1).await;
     log.begin(tool_entry("long job")).await.unwrap();
-    assert_eq!(log.interrupt_pending().await.unwrap(), 1);
-    assert_eq!(log.interrupt_pending().await.unwrap(), 0);
+    let restarted_ms = crate::conversation::now_ms() + 1;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    // An action the new run began meanwhile is not the crashed run's.
+    log.begin(tool_entry("new job")).await.unwrap();
+    assert_eq!(log.interrupt_pending(restarted_ms).await.unwrap(), 1);
+    assert_eq!(log.interrupt_pending(restarted_ms).await.unwrap(), 0);
     let entries = log.entries(LogQuery::default()).await.unwrap();
     assert_eq!(entries[1].status, EntryStatus::Interrupted);
+    assert_eq!(entries[2].status, EntryStatus::Pending);
     log.verify().await.unwrap();
 }
 

@@ -79,8 +79,9 @@ impl RequestLog {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Writes the entry of a model request BEFORE it is forwarded; the handler owns its
-    /// completion from now on.
+    /// Writes the entry of a model request BEFORE it is forwarded (one append to the action
+    /// log's journal, see [`ActionLog::begin_journaled`]); the handler owns its completion
+    /// from now on.
     pub async fn begin(
         &self,
         model: &ModelRef,
@@ -93,7 +94,7 @@ impl RequestLog {
         };
         let id = self
             .audit
-            .begin(NewEntry::api_request(self.client(), detail))
+            .begin_journaled(NewEntry::api_request(self.client(), detail))
             .await?;
         self.lock().handled = true;
         Ok(CallRecord {
@@ -154,19 +155,13 @@ impl CallRecord {
     }
 
     /// [`CallRecord::finish`] in the background, for an answer already delivered: the
-    /// completion shares the commit of the next write (see [`ActionLog::complete_grouped`]),
-    /// so it never delays the next request's `begin`.
+    /// completion shares the next group commit (see [`ActionLog::complete_detached`]), so it
+    /// never delays the next request.
     pub fn finish_in_background(mut self, status: u16, error: Option<String>) {
         let Some(id) = self.id.take() else { return };
         let (entry_status, summary) = self.summary(status, error.as_deref());
-        let outcome = self.outcome_with(status);
-        let audit = self.audit.clone();
-        tokio::spawn(async move {
-            let outcome = api_outcome(entry_status, summary, &outcome);
-            if let Err(error) = audit.complete_grouped(&id, outcome).await {
-                tracing::error!(%error, "cannot complete an API request in the action log");
-            }
-        });
+        let outcome = api_outcome(entry_status, summary, &self.outcome_with(status));
+        self.audit.complete_detached(&id, outcome);
     }
 
     fn outcome_with(&self, status: u16) -> ApiRequestOutcome {

@@ -36,6 +36,8 @@ pub(super) enum Reply<R> {
     Async(tokio::sync::oneshot::Sender<Result<R, StoreError>>),
     /// A blocking caller.
     Blocking(std::sync::mpsc::SyncSender<Result<R, StoreError>>),
+    /// Nobody waits: run this on the writer thread once settled (keep it short).
+    Callback(Box<dyn FnOnce(Result<R, StoreError>) + Send>),
 }
 
 /// A closure write and its reply.
@@ -90,6 +92,7 @@ where
             Reply::Blocking(sender) => {
                 let _ = sender.send(result);
             }
+            Reply::Callback(then) => then(result),
         }
     }
 }

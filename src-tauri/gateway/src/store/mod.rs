@@ -78,6 +78,8 @@ struct Inner {
     writer: Option<std::thread::JoinHandle<()>>,
     /// The writer's connection and state; `None` only while dropping.
     shared: Option<writer::SharedWriter>,
+    /// Grouped writes waiting for the writer (see [`writer::GroupQueue`]).
+    queue: writer::SharedQueue,
     checkpointer: Option<std::thread::JoinHandle<()>>,
     readers: Mutex<Vec<Connection>>,
     _owner_lock: Option<std::fs::File>,
@@ -107,10 +109,11 @@ impl Store {
             checkpoint::start(open::open_checkpointer(path)?, path).map_err(thread_error)?;
         let (commands, receiver) = mpsc::channel();
         let shared = writer::shared(opened.writer, wal);
-        let for_thread = shared.clone();
+        let queue = writer::SharedQueue::default();
+        let (for_thread, queue_for_thread) = (shared.clone(), queue.clone());
         let writer = std::thread::Builder::new()
             .name("hearth-store-writer".into())
-            .spawn(move || writer::run(for_thread, receiver))
+            .spawn(move || writer::run(for_thread, queue_for_thread, receiver))
             .map_err(thread_error)?;
         Ok(Store {
             inner: Arc::new(Inner {
@@ -118,6 +121,7 @@ impl Store {
                 commands: Some(commands),
                 writer: Some(writer),
                 shared: Some(shared),
+                queue,
                 checkpointer: Some(checkpointer),
                 readers: Mutex::new(Vec::new()),
                 _owner_lock: opened.owner_lock,
@@ -128,6 +132,11 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Whether this process owns the data (holds `<db>.lock`: the first process to open it).
+    pub fn is_owner(&self) -> bool {
+        self.inner._owner_lock.is_some()
     }
 
     /// Runs `f` in one write transaction on the writer thread (committed if `f` returns `Ok`,
@@ -161,7 +170,7 @@ impl Store {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let part: Box<dyn group::Part> = group::Write::new(f, group::Reply::Async(reply));
         let inline = match &self.inner.shared {
-            Some(shared) => writer::try_inline(shared, part),
+            Some(shared) => writer::try_inline(shared, &self.inner.queue, part),
             None => Err(part),
         };
         if let Err(part) = inline {
@@ -172,18 +181,46 @@ impl Store {
 
     /// [`Store::write`] for a write nobody is waiting on at once (the completion of a streamed
     /// answer): it waits up to [`GROUP_DELAY`] to share the commit of the next write instead
-    /// of delaying it with a commit of its own. Resolves once committed.
-    pub async fn write_grouped<R, F>(&self, f: F) -> Result<R, StoreError>
+    /// of delaying it with a commit of its own. The write is queued when this is called, not
+    /// when the future is first polled, so writes keep the order of the calls. The future
+    /// resolves once committed.
+    pub fn write_grouped<R, F>(
+        &self,
+        f: F,
+    ) -> impl std::future::Future<Output = Result<R, StoreError>> + Send + 'static
     where
         R: Send + 'static,
         F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
     {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.send(Command::Grouped(group::Write::new(
-            f,
-            group::Reply::Async(reply),
-        )))?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        let queued = self.queue_grouped(group::Write::new(f, group::Reply::Async(reply)));
+        async move {
+            queued?;
+            answer.await.map_err(|_| StoreError::Closed)?
+        }
+    }
+
+    /// [`Store::write_grouped`] with nobody waiting: `then` gets the result on the writer
+    /// thread once the write is committed (or failed). Keep `then` short; no task is spawned
+    /// and no thread is woken per write.
+    pub fn write_grouped_then<R, F, T>(&self, f: F, then: T)
+    where
+        R: Send + 'static,
+        F: FnOnce(&Transaction) -> Result<R, StoreError> + Send + 'static,
+        T: FnOnce(Result<R, StoreError>) + Send + 'static,
+    {
+        let part = group::Write::new(f, group::Reply::Callback(Box::new(then)));
+        if let Err(error) = self.queue_grouped(part) {
+            tracing::error!(%error, "a grouped write was dropped: the store is closed");
+        }
+    }
+
+    /// Hands a grouped write to the writer, waking it only for the first write of a group.
+    fn queue_grouped(&self, part: Box<dyn group::Part>) -> Result<(), StoreError> {
+        if writer::enqueue(&self.inner.queue, part) {
+            self.send(Command::GroupOpened)?;
+        }
+        Ok(())
     }
 
     /// [`Store::write`] for synchronous callers (CLI, benches). Do not call it on a Tokio

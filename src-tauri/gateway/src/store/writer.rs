@@ -6,6 +6,8 @@
 //! The read-write connection sits behind a lock the writer thread takes per command, so a
 //! latency-critical write (the action log's `begin`) can run on its caller's thread while the
 //! writer is idle ([`try_inline`]), skipping two thread wake-ups; writes never run at once.
+//! Grouped writes go through a [`GroupQueue`] that wakes the writer once per group, not once
+//! per write.
 
 use super::checkpoint::WalTracker;
 use super::error::StoreError;
@@ -21,8 +23,9 @@ pub(super) enum Command {
     /// Run a write now (after flushing pending streamed text, so it sees it), in one
     /// transaction with the grouped writes waiting and the writes already queued behind it.
     Write(Box<dyn Part>),
-    /// Run a write within [`GROUP_DELAY`], sharing the commit of the next write if one comes.
-    Grouped(Box<dyn Part>),
+    /// The first grouped write of a group is in the [`GroupQueue`]: commit the queue within
+    /// [`GROUP_DELAY`], with the next write if one comes.
+    GroupOpened,
     /// Write pending streamed text now, then send the outcome.
     Flush(tokio::sync::oneshot::Sender<()>),
     /// Append streamed text to a message; flushed within [`FLUSH_INTERVAL`](super::FLUSH_INTERVAL).
@@ -57,6 +60,38 @@ impl Waiting {
     }
 }
 
+/// Grouped writes, handed to the writer without waking it: only the first write of a group
+/// sends [`Command::GroupOpened`]. A separate lock from [`Shared`]'s, which is held for whole
+/// transactions, so queueing never waits for a commit.
+#[derive(Default)]
+pub(super) struct GroupQueue {
+    parts: Vec<Box<dyn Part>>,
+    /// A group is open: the writer was told and will drain the queue within [`GROUP_DELAY`].
+    open: bool,
+}
+
+/// The lock over [`GroupQueue`].
+pub(super) type SharedQueue = Arc<Mutex<GroupQueue>>;
+
+/// Queues a grouped write; `true` when it opens a group (send [`Command::GroupOpened`]).
+pub(super) fn enqueue(queue: &SharedQueue, part: Box<dyn Part>) -> bool {
+    let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+    queue.parts.push(part);
+    !std::mem::replace(&mut queue.open, true)
+}
+
+/// Moves the queued grouped writes to `waiting`, in order. `closing`: they are committed now,
+/// so the next grouped write opens a new group.
+fn drain(queue: &SharedQueue, waiting: &mut Waiting, closing: bool) {
+    let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+    for part in queue.parts.drain(..) {
+        waiting.push(part);
+    }
+    if closing {
+        queue.open = false;
+    }
+}
+
 /// The writer's connection and what is committed with it, shared by the writer thread and
 /// [`try_inline`] callers; whoever holds the lock writes.
 pub(super) struct Shared {
@@ -85,7 +120,7 @@ fn lock(shared: &SharedWriter) -> MutexGuard<'_, Shared> {
 
 /// Runs until every sender is dropped, then writes what is pending and returns. Checkpoints
 /// are not run here (see `checkpoint.rs`), except a catch-up when the WAL file grew too long.
-pub(super) fn run(shared: SharedWriter, commands: Receiver<Command>) {
+pub(super) fn run(shared: SharedWriter, queue: SharedQueue, commands: Receiver<Command>) {
     let mut pending = PendingText::default();
     // A command read while gathering a group, handled next.
     let mut next: Option<Command> = None;
@@ -108,6 +143,7 @@ pub(super) fn run(shared: SharedWriter, commands: Receiver<Command>) {
                                     flush(&mut s.conn, &mut pending, &s.wal);
                                 }
                                 if s.waiting.deadline().is_some_and(|d| d <= now) {
+                                    drain(&queue, &mut s.waiting, true);
                                     commit(&mut s.conn, s.waiting.take(), &s.wal);
                                 }
                                 continue;
@@ -124,17 +160,13 @@ pub(super) fn run(shared: SharedWriter, commands: Receiver<Command>) {
             None => break,
             Some(Command::Write(part)) => {
                 flush(&mut s.conn, &mut pending, &s.wal);
+                drain(&queue, &mut s.waiting, true);
                 let mut group = s.waiting.take();
                 group.push(part);
                 next = gather(&commands, &mut group);
                 commit(&mut s.conn, group, &s.wal);
             }
-            Some(Command::Grouped(part)) => {
-                s.waiting.push(part);
-                if s.waiting.parts.len() >= MAX_GROUP {
-                    commit(&mut s.conn, s.waiting.take(), &s.wal);
-                }
-            }
+            Some(Command::GroupOpened) => drain(&queue, &mut s.waiting, false),
             Some(Command::Flush(reply)) => {
                 flush(&mut s.conn, &mut pending, &s.wal);
                 let _ = reply.send(());
@@ -150,6 +182,7 @@ pub(super) fn run(shared: SharedWriter, commands: Receiver<Command>) {
     let mut guard = lock(&shared);
     let s = &mut *guard;
     flush(&mut s.conn, &mut pending, &s.wal);
+    drain(&queue, &mut s.waiting, true);
     commit(&mut s.conn, s.waiting.take(), &s.wal);
 }
 
@@ -157,7 +190,11 @@ pub(super) fn run(shared: SharedWriter, commands: Receiver<Command>) {
 /// idle (the lock is free) and no other process holds the database's write lock (no busy
 /// wait): no hand-off to the writer thread and back. Gives `part` back otherwise, to be sent
 /// to the writer. Pending streamed text is not flushed first.
-pub(super) fn try_inline(shared: &SharedWriter, part: Box<dyn Part>) -> Result<(), Box<dyn Part>> {
+pub(super) fn try_inline(
+    shared: &SharedWriter,
+    queue: &SharedQueue,
+    part: Box<dyn Part>,
+) -> Result<(), Box<dyn Part>> {
     let Ok(mut guard) = shared.try_lock() else {
         return Err(part);
     };
@@ -165,6 +202,7 @@ pub(super) fn try_inline(shared: &SharedWriter, part: Box<dyn Part>) -> Result<(
     let Some(tx) = group::begin_without_waiting(&mut s.conn) else {
         return Err(part);
     };
+    drain(queue, &mut s.waiting, true);
     let mut group = s.waiting.take();
     group.push(part);
     group::commit_in(tx, group);
@@ -177,7 +215,7 @@ pub(super) fn try_inline(shared: &SharedWriter, part: Box<dyn Part>) -> Result<(
 fn gather(commands: &Receiver<Command>, group: &mut Vec<Box<dyn Part>>) -> Option<Command> {
     while group.len() < MAX_GROUP {
         match commands.try_recv() {
-            Ok(Command::Write(part) | Command::Grouped(part)) => group.push(part),
+            Ok(Command::Write(part)) => group.push(part),
             Ok(other) => return Some(other),
             Err(_) => return None,
         }
