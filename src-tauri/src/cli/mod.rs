@@ -127,6 +127,16 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+/// A runtime on the calling thread only, for `hearth serve`: the local API is I/O bound (about
+/// 0.1 ms of CPU per request), and on a desktop's few cores waking a second worker thread for
+/// each hand-off between tasks costs more latency than it buys. Blocking work still goes to
+/// the blocking pool (`spawn_blocking`), as it must on any runtime.
+pub fn single_thread_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ pub struct ServeArgs {
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(data_dir: DataDir, args: ServeArgs) -> anyhow::Result<ExitCode> {
     // The gateway starts background tasks (MCP servers, maintenance): open it in the runtime.
-    let runtime = super::runtime()?;
+    let runtime = super::single_thread_runtime()?;
     let _context = runtime.enter();
     let gateway = Gateway::open(data_dir)?;
     gateway.start_maintenance();

@@ -112,7 +112,10 @@ pub(super) fn start(
     let counted = commits.clone();
     let handle = std::thread::Builder::new()
         .name("hearth-store-checkpoint".into())
-        .spawn(move || run(conn, nudges, counted))?;
+        .spawn(move || {
+            super::background::mark_batch_thread();
+            run(conn, nudges, counted)
+        })?;
     let mut wal_path = db_path.as_os_str().to_owned();
     wal_path.push("-wal");
     Ok((

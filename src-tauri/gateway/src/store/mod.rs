@@ -20,6 +20,7 @@
 //! checkpointer thread with its own connection copies the WAL into the database with PASSIVE
 //! checkpoints, which block nobody, and the WAL stays bounded (see `checkpoint.rs`).
 
+mod background;
 mod branches;
 mod checkpoint;
 mod conversations;
@@ -113,7 +114,10 @@ impl Store {
         let (for_thread, queue_for_thread) = (shared.clone(), queue.clone());
         let writer = std::thread::Builder::new()
             .name("hearth-store-writer".into())
-            .spawn(move || writer::run(for_thread, queue_for_thread, receiver))
+            .spawn(move || {
+                background::mark_batch_thread();
+                writer::run(for_thread, queue_for_thread, receiver)
+            })
             .map_err(thread_error)?;
         Ok(Store {
             inner: Arc::new(Inner {
