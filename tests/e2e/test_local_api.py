@@ -470,3 +470,48 @@ def test_gemini_sdk_thoughts(hearth, server, fake):
     assert thoughts == ["Streamed thought."]
     assert "".join(c.text or "" for c in chunks) == "Sun"
     assert fake.requests[-1]["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+
+
+def test_a_request_cut_by_a_kill_is_in_the_log_as_interrupted(hearth, hearth_bin, fake):
+    """The begin record is on disk before the request is forwarded (the begin journal): a
+    SIGKILL right after the first bytes still leaves the entry, marked interrupted at restart."""
+    key = token(hearth, "killed")
+
+    def serve():
+        proc = subprocess.Popen(
+            [str(hearth_bin), "--data-dir", str(hearth.data), "serve", "--listen", "127.0.0.1:0"],
+            env=hearth.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        line = proc.stdout.readline().strip()
+        assert line.startswith("listening on http://127.0.0.1:"), line + proc.stderr.read()
+        return proc, line.removeprefix("listening on ")
+
+    proc, url = serve()
+    # Anthropic's stream starts at once (message_start), then the text waits 10 s per chunk.
+    fake.queue(Reply(text="never finished", chunks=3, chunk_delay=10.0))
+    response = requests.post(url + "/v1/chat/completions", headers={"Authorization": f"Bearer {key}"},
+                             json={"model": "anth/claude-x", "stream": True,
+                                   "messages": [{"role": "user", "content": "long answer"}]},
+                             stream=True, timeout=20)
+    assert response.status_code == 200
+    next(response.iter_lines())  # the answer has started
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    response.close()
+
+    proc, url = serve()
+    try:
+        for _ in range(100):
+            entries = [json.loads(line) for line in hearth("log", "--json").stdout.splitlines()]
+            api = [e for e in entries if e.get("kind") == "api_request"]
+            if api and api[-1].get("status") == "interrupted":
+                break
+            time.sleep(0.1)
+        assert [e["actor"] for e in api] == [{"api": "killed"}], api
+        assert api[0]["status"] == "interrupted", api
+        assert "anth/claude-x" in json.dumps(api[0])
+        verified = hearth("log", "verify", check=False)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
