@@ -176,6 +176,32 @@ mod tests {
     use super::*;
     use crate::events::{Event, EventBus};
 
+    /// A config file in a temporary folder, watched with a debounce of `debounce_ms`.
+    struct Watched {
+        dir: tempfile::TempDir,
+        path: std::path::PathBuf,
+        live: LiveConfig,
+        events: tokio::sync::broadcast::Receiver<Event>,
+        watcher: ConfigWatcher,
+    }
+
+    fn watched(debounce_ms: u64) -> Watched {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let live = LiveConfig::load(&path, EventBus::default()).unwrap();
+        let events = live.bus().subscribe();
+        let watcher =
+            ConfigWatcher::start_with_debounce(live.clone(), Duration::from_millis(debounce_ms))
+                .unwrap();
+        Watched {
+            dir,
+            path,
+            live,
+            events,
+            watcher,
+        }
+    }
+
     async fn next_reload(events: &mut tokio::sync::broadcast::Receiver<Event>) -> Option<String> {
         loop {
             let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
@@ -190,12 +216,13 @@ mod tests {
 
     #[tokio::test]
     async fn hand_edits_are_picked_up_and_invalid_ones_rejected() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.toml");
-        let live = LiveConfig::load(&path, EventBus::default()).unwrap();
-        let mut events = live.bus().subscribe();
-        let watcher =
-            ConfigWatcher::start_with_debounce(live.clone(), Duration::from_millis(100)).unwrap();
+        let Watched {
+            dir: _dir,
+            path,
+            live,
+            mut events,
+            watcher,
+        } = watched(100);
 
         let text = std::fs::read_to_string(&path).unwrap();
         let valid = text.replace("allow = []", "allow = [\"shell.run(git status*)\"]");
@@ -237,12 +264,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_file_renamed_over_the_config_is_picked_up() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.toml");
-        let live = LiveConfig::load(&path, EventBus::default()).unwrap();
-        let mut events = live.bus().subscribe();
-        let watcher =
-            ConfigWatcher::start_with_debounce(live.clone(), Duration::from_millis(50)).unwrap();
+        let Watched {
+            dir,
+            path,
+            live: _live,
+            mut events,
+            watcher,
+        } = watched(50);
         let text = std::fs::read_to_string(&path).unwrap();
         let edited = text.replace("allow = []", "allow = [\"shell.run(ls*)\"]");
         let temp = dir.path().join(".config.toml.tmp");
@@ -257,12 +285,13 @@ mod tests {
 
     #[tokio::test]
     async fn writes_to_other_files_in_the_folder_and_edits_after_drop_are_ignored() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.toml");
-        let live = LiveConfig::load(&path, EventBus::default()).unwrap();
-        let mut events = live.bus().subscribe();
-        let watcher =
-            ConfigWatcher::start_with_debounce(live.clone(), Duration::from_millis(20)).unwrap();
+        let Watched {
+            dir,
+            path,
+            live,
+            mut events,
+            watcher,
+        } = watched(20);
         // Like SQLite's WAL: a file kept open and written again and again.
         {
             use std::io::Write;

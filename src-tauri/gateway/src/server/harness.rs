@@ -145,3 +145,22 @@ pub fn compat_text_reply(text: &str) -> Reply {
 pub fn compat_stream(events: Vec<Value>) -> Reply {
     Reply::sse(data_events(&events) + "data: [DONE]\n\n")
 }
+
+/// Sends a request built by the harness and reads its answer, failing the test on a transport
+/// error.
+pub trait Answer {
+    /// The answer's body as JSON.
+    fn json_body(self) -> impl std::future::Future<Output = Value> + Send;
+    /// The answer's body as text (an SSE stream, read to its end).
+    fn text_body(self) -> impl std::future::Future<Output = String> + Send;
+}
+
+impl Answer for reqwest::RequestBuilder {
+    async fn json_body(self) -> Value {
+        self.send().await.unwrap().json().await.unwrap()
+    }
+
+    async fn text_body(self) -> String {
+        self.send().await.unwrap().text().await.unwrap()
+    }
+}

@@ -3,7 +3,7 @@
 //! `reasoning_effort`), and the upstream's reasoning (`reasoning_content` deltas) comes back
 //! in the client's shape, streamed and not.
 
-use super::harness::{self, compat_chunk, compat_stream, compat_usage, Harness};
+use super::harness::{self, compat_chunk, compat_stream, compat_usage, Answer, Harness};
 use crate::providers::testing::Reply;
 use serde_json::{json, Value};
 
@@ -70,23 +70,11 @@ async fn chat_completions_carry_reasoning_effort_and_reasoning_content() {
             .extend(extra.as_object().unwrap().clone());
         h.post("/v1/chat/completions", body)
     };
-    let done: Value = ask(json!({"reasoning_effort": "high"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let done: Value = ask(json!({"reasoning_effort": "high"})).json_body().await;
     let message = &done["choices"][0]["message"];
     assert_eq!(message["reasoning_content"], "Let me think.");
     assert_eq!(message["content"], "Hi");
-    let streamed = ask(json!({"stream": true}))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let streamed = ask(json!({"stream": true})).text_body().await;
     let deltas: Vec<Value> = frames(&streamed)
         .into_iter()
         .map(|(_, chunk)| chunk["choices"][0]["delta"].clone())
@@ -119,12 +107,8 @@ async fn responses_carry_reasoning_effort_and_reasoning_items() {
             "/v1/responses",
             json!({"model": "loc/m", "input": "x", "reasoning": {"effort": "low", "summary": "auto"}}),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     assert_eq!(done["output"][0]["type"], "reasoning");
     assert_eq!(
         done["output"][0]["summary"],
@@ -137,12 +121,8 @@ async fn responses_carry_reasoning_effort_and_reasoning_items() {
             "/v1/responses",
             json!({"model": "loc/m", "input": "x", "stream": true}),
         )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text_body()
+        .await;
     let events = frames(&streamed);
     let names: Vec<&str> = events.iter().filter_map(|(e, _)| e.as_deref()).collect();
     let delta = names
@@ -176,25 +156,13 @@ async fn anthropic_thinking_is_asked_for_and_comes_back_as_thinking_blocks() {
         )
     };
     let enabled = json!({"type": "enabled", "budget_tokens": 2048});
-    let done: Value = ask(enabled.clone(), false)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let done: Value = ask(enabled.clone(), false).json_body().await;
     assert_eq!(
         done["content"],
         json!([{"type": "thinking", "thinking": "Let me think.", "signature": ""},
                {"type": "text", "text": "Hi"}])
     );
-    let streamed = ask(enabled, true)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let streamed = ask(enabled, true).text_body().await;
     let events = frames(&streamed);
     let starts: Vec<(u64, &str)> = events
         .iter()
@@ -214,13 +182,7 @@ async fn anthropic_thinking_is_asked_for_and_comes_back_as_thinking_blocks() {
         .collect();
     assert_eq!(thinking, "Let me think.");
     // Disabled: the upstream is told so and no thinking block comes back.
-    let off: Value = ask(json!({"type": "disabled"}), false)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let off: Value = ask(json!({"type": "disabled"}), false).json_body().await;
     assert_eq!(off["content"], json!([{"type": "text", "text": "Hi"}]));
     assert_eq!(
         sent_efforts(&h),
@@ -241,12 +203,8 @@ async fn gemini_thinking_config_is_asked_for_and_thoughts_come_back_as_thought_p
     };
     let thinking = json!({"thinkingConfig": {"includeThoughts": true, "thinkingBudget": 24576}});
     let done: Value = ask(thinking.clone(), "/v1beta/models/loc/m:generateContent")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     assert_eq!(
         done["candidates"][0]["content"]["parts"],
         json!([{"text": "Let me think.", "thought": true}, {"text": "Hi"}])
@@ -255,12 +213,8 @@ async fn gemini_thinking_config_is_asked_for_and_thoughts_come_back_as_thought_p
         thinking,
         "/v1beta/models/loc/m:streamGenerateContent?alt=sse",
     )
-    .send()
-    .await
-    .unwrap()
-    .text()
-    .await
-    .unwrap();
+    .text_body()
+    .await;
     let parts: Vec<Value> = frames(&streamed)
         .into_iter()
         .map(|(_, c)| c["candidates"][0]["content"]["parts"][0].clone())
@@ -270,12 +224,8 @@ async fn gemini_thinking_config_is_asked_for_and_thoughts_come_back_as_thought_p
     assert_eq!(parts[2], json!({"text": "Hi"}));
     // Thoughts not asked for: none come back (Gemini's own behaviour).
     let plain: Value = ask(json!({}), "/v1beta/models/loc/m:generateContent")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json_body()
+        .await;
     assert_eq!(
         plain["candidates"][0]["content"]["parts"],
         json!([{"text": "Hi"}])
