@@ -123,6 +123,8 @@ fn permissions(data_dir: &DataDir) -> Vec<Finding> {
         "hearth.db",
         "hearth.db-wal",
         "hearth.db-shm",
+        "hearth.db-actions.0",
+        "hearth.db-actions.1",
         "keys.json",
     ] {
         checked.push((root.join(name), false));
