@@ -222,19 +222,7 @@ impl ActionLog {
     /// begin and completion in one transaction.
     pub async fn record(&self, entry: NewEntry, outcome: Outcome) -> Result<EntryId, AuditError> {
         let id = EntryId::generate();
-        let at_ms = now_ms();
-        let begin = Draft {
-            entry_id: id.0.clone(),
-            phase: Phase::Begin,
-            at_ms,
-            kind: entry.kind.as_str().to_string(),
-            actor: entry.actor.to_stored(),
-            conversation_id: entry.conversation_id,
-            status: EntryStatus::Pending.as_str().to_string(),
-            summary: self.clean_summary(&entry.summary),
-            detail: self.clean_detail(entry.detail),
-            duration_ms: None,
-        };
+        let begin = self.begin_draft(&id, entry);
         let complete = Draft {
             phase: Phase::Complete,
             status: outcome.status.as_str().to_string(),
