@@ -26,6 +26,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SERVE_ENV: &str = "HEARTH_BENCH_SERVE_DIR";
+/// Set in the child that runs the bare pass-through proxy (the floor): the upstream's base URL.
+const BARE_ENV: &str = "HEARTH_BENCH_BARE_UPSTREAM";
 
 /// LiteLLM refuses to start without a strong master key; clients of both proxies authenticate.
 const LITELLM_KEY: &str = "sk-bench-fake-0f3c9a7e5d2b4186a9c0e7f1d3b5a8c2e4f6a8b0";
@@ -40,6 +42,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .enable_all()
             .build()?;
         return runtime.block_on(serve_mode(dir));
+    }
+    if let Ok(upstream) = std::env::var(BARE_ENV) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        return runtime.block_on(bare_proxy_mode(upstream));
     }
     runtime.block_on(bench())
 }
@@ -60,6 +68,53 @@ async fn serve_mode(dir: String) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Bare proxy mode (the floor): the same HTTP stack as Hearth (axum server, reqwest client, one
+/// thread) passing bytes through with no parsing, logging or checks. What an extra local hop
+/// costs on this machine; Hearth's own work is the difference.
+async fn bare_proxy_mode(upstream: String) -> Result<(), Box<dyn std::error::Error>> {
+    use axum::body::Body;
+    use axum::extract::{Request, State};
+    use axum::response::Response;
+    async fn forward(
+        State((http, upstream)): State<(reqwest::Client, String)>,
+        request: Request,
+    ) -> Response {
+        let path = request.uri().path().to_string();
+        let body = match axum::body::to_bytes(request.into_body(), 1 << 20).await {
+            Ok(body) => body,
+            Err(_) => return Response::builder().status(400).body(Body::empty()).unwrap(),
+        };
+        let answer = http
+            .post(format!("{upstream}{path}"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await;
+        match answer {
+            Ok(answer) => Response::builder()
+                .status(answer.status().as_u16())
+                .header("content-type", "text/event-stream")
+                .body(Body::from_stream(answer.bytes_stream()))
+                .unwrap(),
+            Err(_) => Response::builder().status(502).body(Body::empty()).unwrap(),
+        }
+    }
+    let app = axum::Router::new()
+        .fallback(forward)
+        .with_state((reqwest::Client::new(), upstream));
+    let (listener, addr) = server::bind("127.0.0.1:0", false).await?;
+    println!("listening on http://{addr}");
+    let shutdown = async {
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut sink);
+        })
+        .await;
+    };
+    server::serve(listener, app, shutdown).await?;
+    Ok(())
+}
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -75,6 +130,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     let data = dir.path().join("hearth");
     let token = prepare_data_dir(&data, &upstream).await?;
     let mut hearth = HearthChild::start(&data)?;
+    let mut bare = HearthChild::bare(&upstream)?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_rss = rss_kib(hearth.child.id());
     let litellm = match std::env::var("LITELLM_BIN") {
@@ -95,6 +151,12 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         Target {
             name: "direct",
             url: format!("{upstream}/v1/chat/completions"),
+            model: "bench".into(),
+            key: "none".into(),
+        },
+        Target {
+            name: "bare",
+            url: format!("{}/v1/chat/completions", bare.base),
             model: "bench".into(),
             key: "none".into(),
         },
@@ -120,10 +182,36 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut results = Vec::new();
+    let mut cpu_per_request = Vec::new();
     for target in &targets {
+        let pid = match target.name {
+            "hearth" => Some(hearth.child.id()),
+            "bare" => Some(bare.child.id()),
+            _ => None,
+        };
+        let cpu_before = pid.and_then(cpu_ns);
+        let threads_before = pid.and_then(cpu_ns_by_thread);
         let mut samples = Vec::with_capacity(sequential);
         for _ in 0..sequential {
             samples.push(one(&http, target).await?);
+        }
+        if let (Some(pid), Some(before)) = (pid, cpu_before) {
+            if let Some(after) = cpu_ns(pid) {
+                cpu_per_request.push((
+                    target.name,
+                    (after - before) as f64 / sequential as f64 / 1000.0,
+                ));
+            }
+            if let (Some(b), Some(a)) = (threads_before, cpu_ns_by_thread(pid)) {
+                for (name, ns) in &a {
+                    let was = b.iter().find(|t| &t.0 == name).map_or(0, |t| t.1);
+                    eprintln!(
+                        "  {} thread {name}: {:.1} µs/request",
+                        target.name,
+                        (ns - was) as f64 / sequential as f64 / 1000.0
+                    );
+                }
+            }
         }
         results.push((target.name, "sequential", Summary::of(samples)));
     }
@@ -156,7 +244,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         let Some(direct) = find("direct") else {
             continue;
         };
-        for via in ["hearth", "litellm"] {
+        for via in ["bare", "hearth", "litellm"] {
             if let Some(s) = find(via) {
                 println!(
                     "| {via} | {mode} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
@@ -185,6 +273,11 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!();
+    for (name, micros) in &cpu_per_request {
+        println!("{name} proxy CPU per sequential request: {micros:.1} µs");
+    }
+    println!("(bare = a pass-through proxy on the same stack, no checks or log: the cost of the hop itself)");
+    println!();
     match idle_rss {
         Some(kib) => println!("Hearth server idle RSS: {:.1} MB", kib as f64 / 1024.0),
         None => println!("Hearth server idle RSS: unavailable"),
@@ -199,6 +292,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         println!("LiteLLM: not measured (set LITELLM_BIN, or run tests/bench/local_api.sh)");
     }
     hearth.stop();
+    bare.stop();
     drop(litellm);
     Ok(())
 }
@@ -343,9 +437,16 @@ struct HearthChild {
 }
 
 impl HearthChild {
+    /// The bare pass-through proxy to `upstream` (this binary in bare proxy mode).
+    fn bare(upstream: &str) -> Result<HearthChild, Box<dyn std::error::Error>> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command.env(BARE_ENV, upstream);
+        Self::spawn(command)
+    }
+
     /// The real `hearth serve` when `HEARTH_BIN` is set, else this binary in serve mode.
     fn start(data: &std::path::Path) -> Result<HearthChild, Box<dyn std::error::Error>> {
-        let mut command = match std::env::var("HEARTH_BIN") {
+        let command = match std::env::var("HEARTH_BIN") {
             Ok(bin) => {
                 let mut c = Command::new(bin);
                 c.arg("--data-dir")
@@ -353,12 +454,27 @@ impl HearthChild {
                     .args(["serve", "--listen", "127.0.0.1:0"]);
                 c
             }
-            Err(_) => {
-                let mut c = Command::new(std::env::current_exe()?);
-                c.env(SERVE_ENV, data);
-                c
-            }
+            Err(_) => match std::env::var("HEARTH_BENCH_WRAP") {
+                // A profiler in front of serve mode, e.g. `valgrind --tool=callgrind`.
+                Ok(wrap) => {
+                    let mut words = wrap.split_whitespace();
+                    let mut c = Command::new(words.next().ok_or("empty HEARTH_BENCH_WRAP")?);
+                    c.args(words)
+                        .arg(std::env::current_exe()?)
+                        .env(SERVE_ENV, data);
+                    c
+                }
+                Err(_) => {
+                    let mut c = Command::new(std::env::current_exe()?);
+                    c.env(SERVE_ENV, data);
+                    c
+                }
+            },
         };
+        Self::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Result<HearthChild, Box<dyn std::error::Error>> {
         let mut child = command
             .env("RUST_LOG", "warn")
             .stdin(Stdio::piped())
@@ -397,6 +513,24 @@ impl Drop for HearthChild {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// CPU time used so far by every thread of a process, in nanoseconds (Linux schedstat).
+fn cpu_ns(pid: u32) -> Option<u64> {
+    Some(cpu_ns_by_thread(pid)?.iter().map(|t| t.1).sum())
+}
+
+/// CPU time used so far by each thread of a process (name, nanoseconds).
+fn cpu_ns_by_thread(pid: u32) -> Option<Vec<(String, u64)>> {
+    let mut threads = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let path = task.ok()?.path();
+        let stat = std::fs::read_to_string(path.join("schedstat")).ok()?;
+        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
+        let ns = stat.split_whitespace().next()?.parse::<u64>().ok()?;
+        threads.push((name.trim().to_string(), ns));
+    }
+    Some(threads)
 }
 
 /// Resident set size of a process, in KiB (Linux).
