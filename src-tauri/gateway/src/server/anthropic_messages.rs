@@ -699,10 +699,7 @@ pub async fn messages(
     let thinking = request.reasoning.is_some_and(Reasoning::is_on);
     let call = proxy::open(&state, &log, &client, model, request, body.stream, FORMAT).await?;
     if body.stream {
-        return Ok(proxy::sse(
-            call,
-            EventWriter::new(body.model.clone(), thinking),
-        ));
+        return Ok(proxy::sse(call, EventWriter::new(body.model.clone(), thinking)).await);
     }
     let answer = call.collect().await?;
     Ok(Json(message(body.model, &answer, thinking)).into_response())

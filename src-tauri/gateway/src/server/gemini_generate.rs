@@ -99,10 +99,7 @@ pub async fn generate(
     let stream = method == Method::Stream;
     let call = proxy::open(&state, &log, &client, model, chat, stream, FORMAT).await?;
     if stream && wants_sse(query.as_deref()) {
-        return Ok(proxy::sse(
-            call,
-            answer::ChunkWriter::new(requested, thoughts),
-        ));
+        return Ok(proxy::sse(call, answer::ChunkWriter::new(requested, thoughts)).await);
     }
     let collected = call.collect().await?;
     let whole = answer::response(&requested, answer::new_response_id(), &collected, thoughts);

@@ -21,6 +21,7 @@
 pub mod anthropic_messages;
 pub mod auth;
 pub mod body_limit;
+pub mod coalesce;
 pub mod cors;
 pub mod error;
 pub mod gemini_generate;

@@ -556,10 +556,7 @@ pub async fn chat_completions(
             .stream_options
             .as_ref()
             .is_some_and(|o| o.include_usage);
-        return Ok(proxy::sse(
-            call,
-            ChunkWriter::new(body.model.clone(), include_usage),
-        ));
+        return Ok(proxy::sse(call, ChunkWriter::new(body.model.clone(), include_usage)).await);
     }
     let answer = call.collect().await?;
     let id = format!("chatcmpl-{}", uuid::Uuid::now_v7().simple());

@@ -720,7 +720,7 @@ pub async fn responses(
     let request = to_chat_request(&body)?;
     let call = proxy::open(&state, &log, &client, model, request, body.stream, FORMAT).await?;
     if body.stream {
-        return Ok(proxy::sse(call, EventWriter::new(body.model.clone())));
+        return Ok(proxy::sse(call, EventWriter::new(body.model.clone())).await);
     }
     let answer = call.collect().await?;
     Ok(Json(response(&body.model, &answer)).into_response())

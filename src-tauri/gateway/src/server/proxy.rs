@@ -4,6 +4,7 @@
 //! through a [`Translate`] implementation ([`sse`]). Hearth's agent loop and tools do not run
 //! here: tool calls go back to the client, which runs them.
 
+use super::coalesce::Coalesce;
 use super::error::{ApiError, ApiFormat, ErrorKind};
 use super::reasoning::Thoughts;
 use super::request_log::{CallRecord, RequestLog};
@@ -13,8 +14,10 @@ use crate::agent::ModelRef;
 use crate::audit::{KeyUseDetail, NewEntry, Outcome};
 use crate::conversation::{Block, Message, Role, Usage};
 use crate::providers::{ChatRequest, EventStream, ProviderError, StopReason, StreamEvent};
-use axum::response::sse::{Event, Sse};
+use axum::body::Body;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use futures::StreamExt;
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -265,12 +268,22 @@ impl Frame {
         }
     }
 
-    fn into_event(self) -> Event {
-        let event = Event::default().data(self.data);
-        match self.event {
-            Some(name) => event.event(name),
-            None => event,
+    /// The frame on the wire: `event:` (if named), one `data:` line per line of data, a
+    /// blank line.
+    pub fn to_bytes(&self) -> Bytes {
+        let mut out = String::with_capacity(self.data.len() + 32);
+        if let Some(name) = self.event {
+            out.push_str("event: ");
+            out.push_str(name);
+            out.push('\n');
         }
+        for line in self.data.split('\n') {
+            out.push_str("data: ");
+            out.push_str(line.strip_suffix('\r').unwrap_or(line));
+            out.push('\n');
+        }
+        out.push('\n');
+        Bytes::from(out)
     }
 }
 
@@ -295,8 +308,10 @@ struct Driver<T> {
 }
 
 /// Streams `call` to the client as SSE through `translator`; completes the log entry when the
-/// answer ends (or as cancelled if the client goes away first).
-pub fn sse<T: Translate>(call: UpstreamCall, mut translator: T) -> Response {
+/// answer ends (or as cancelled if the client goes away first). The frames of one upstream
+/// burst go out together ([`Coalesce`]); the first chunk is ready before the response is
+/// returned, so it leaves in the same write as the headers.
+pub async fn sse<T: Translate>(call: UpstreamCall, mut translator: T) -> Response {
     let pending: VecDeque<Frame> = translator.start().into();
     let driver = Driver {
         call,
@@ -305,11 +320,11 @@ pub fn sse<T: Translate>(call: UpstreamCall, mut translator: T) -> Response {
         answer: Collected::default(),
         done: false,
     };
-    let stream = futures::stream::unfold(Some(driver), |state| async move {
+    let frames = futures::stream::unfold(Some(driver), |state| async move {
         let mut d = state?;
         loop {
             if let Some(frame) = d.pending.pop_front() {
-                return Some((Ok::<_, Infallible>(frame.into_event()), Some(d)));
+                return Some((frame.to_bytes(), Some(d)));
             }
             if d.done {
                 return None;
@@ -337,7 +352,19 @@ pub fn sse<T: Translate>(call: UpstreamCall, mut translator: T) -> Response {
             }
         }
     });
-    Sse::new(stream).into_response()
+    let mut chunks = Coalesce::new(Box::pin(frames));
+    let first = chunks.next().await;
+    let body = futures::stream::iter(first)
+        .chain(chunks)
+        .map(Ok::<_, Infallible>);
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response()
 }
 
 /// Completes the log entry in the background (the last frames are not held up by it) and
