@@ -107,7 +107,7 @@ fn remember(live: &LiveConfig, config: &Config) {
 /// (against the copy last seen), then every change announced on the bus. Run it in the process
 /// that owns the data (the app, `hearth serve`).
 pub async fn record_config_changes(live: LiveConfig, audit: ActionLog) {
-    let mut events = live.bus().subscribe();
+    let mut events = live.bus().subscribe_config_reloads();
     let mut previous: Arc<Config> = live.current();
     let seen = std::fs::read_to_string(seen_path(&live))
         .ok()

@@ -88,6 +88,10 @@ pub enum Event {
 #[derive(Debug, Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<Event>,
+    /// Only [`Event::ConfigReloaded`], for the followers of the configuration: they need not
+    /// wake for every action-log record, and [`EventBus::has_subscribers`] stays false while
+    /// nobody shows the firehose (headless `hearth serve`).
+    reloads: broadcast::Sender<Event>,
 }
 
 impl Default for EventBus {
@@ -100,17 +104,33 @@ impl EventBus {
     /// A bus that buffers up to `capacity` events for slow subscribers.
     pub fn new(capacity: usize) -> Self {
         let (sender, _) = broadcast::channel(capacity);
-        EventBus { sender }
+        let (reloads, _) = broadcast::channel(64);
+        EventBus { sender, reloads }
     }
 
     /// Publishes an event; having no subscriber is fine.
     pub fn publish(&self, event: Event) {
+        if matches!(event, Event::ConfigReloaded { .. }) {
+            let _ = self.reloads.send(event.clone());
+        }
         let _ = self.sender.send(event);
     }
 
     /// A new subscription receiving every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
+    }
+
+    /// A new subscription receiving only the [`Event::ConfigReloaded`] events published from
+    /// now on.
+    pub fn subscribe_config_reloads(&self) -> broadcast::Receiver<Event> {
+        self.reloads.subscribe()
+    }
+
+    /// Whether anyone subscribed to every event ([`EventBus::subscribe`]) is listening: when
+    /// not, a publisher may skip building an expensive event.
+    pub fn has_subscribers(&self) -> bool {
+        self.sender.receiver_count() > 0
     }
 }
 
@@ -127,6 +147,24 @@ mod tests {
             rx.recv().await.unwrap(),
             Event::AgentPaused { paused: true }
         );
+    }
+
+    #[tokio::test]
+    async fn config_followers_receive_only_reloads_and_do_not_count_as_subscribers() {
+        let bus = EventBus::default();
+        let mut reloads = bus.subscribe_config_reloads();
+        assert!(!bus.has_subscribers());
+        bus.publish(Event::AgentPaused { paused: true });
+        bus.publish(Event::ConfigReloaded { error: None });
+        assert_eq!(
+            reloads.recv().await.unwrap(),
+            Event::ConfigReloaded { error: None }
+        );
+        assert!(reloads.try_recv().is_err(), "nothing else was delivered");
+        let everything = bus.subscribe();
+        assert!(bus.has_subscribers());
+        drop(everything);
+        assert!(!bus.has_subscribers());
     }
 
     #[test]

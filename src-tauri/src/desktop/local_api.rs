@@ -38,7 +38,7 @@ struct Running {
 /// Keeps the local API in the state the configuration asks for until the bus closes.
 pub async fn follow_config(gateway: Gateway) {
     // Subscribed before the first look at the configuration, so no change is missed.
-    let mut events = gateway.bus().subscribe();
+    let mut events = gateway.bus().subscribe_config_reloads();
     let mut in_force: Option<String> = None;
     let mut running: Option<Running> = None;
     loop {

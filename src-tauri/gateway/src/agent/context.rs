@@ -254,7 +254,7 @@ fn watch(
 /// Re-points the watcher behind `shared` whenever the configuration changes, until the watcher
 /// is dropped or the bus closes.
 async fn follow(shared: Weak<Shared>, live: LiveConfig, default_folder: PathBuf) {
-    let mut events = live.bus().subscribe();
+    let mut events = live.bus().subscribe_config_reloads();
     loop {
         match events.recv().await {
             Ok(Event::ConfigReloaded { error: None }) | Err(RecvError::Lagged(_)) => {}

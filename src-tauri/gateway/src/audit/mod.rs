@@ -280,6 +280,9 @@ impl ActionLog {
         let pruned = self
             .write(Commit::Now, move |tx| chain::prune(tx, cutoff_ms))
             .await?;
+        if let Some(journal) = &self.journal {
+            journal.empty_folded();
+        }
         if pruned.records > 0 {
             tracing::info!(
                 records = pruned.records,
@@ -359,7 +362,8 @@ impl ActionLog {
         first: Draft,
         second: Option<Draft>,
     ) -> impl FnOnce(&Connection) -> Result<Option<LogEntry>, AuditError> + Send + 'static {
-        let publish = self.bus.is_some();
+        // Building the published entry costs a query; skip it while nobody listens.
+        let publish = self.bus.as_ref().is_some_and(EventBus::has_subscribers);
         move |tx| {
             let starts_entry = first.phase == Phase::Begin;
             let first = inherit_from_begin(tx, first)?;

@@ -274,7 +274,7 @@ impl McpManager {
     /// Reconciles after every accepted config change, for as long as the manager lives.
     fn follow_config(&self) {
         let weak: Weak<Inner> = Arc::downgrade(&self.inner);
-        let mut events = self.inner.live.bus().subscribe();
+        let mut events = self.inner.live.bus().subscribe_config_reloads();
         tokio::spawn(async move {
             loop {
                 match events.recv().await {
