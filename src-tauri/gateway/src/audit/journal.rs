@@ -7,10 +7,12 @@
 //! Hearth as a WAL commit at `synchronous = NORMAL` (neither is synced to the device) — so the
 //! record is written BEFORE the action, and the table gets it in the next group commit.
 //!
-//! Two files, `<db>-actions.0` and `<db>-actions.1`, one of them active. A file is emptied as
-//! soon as every line in it is folded; the active one is switched once it passes
-//! [`ROTATE_BYTES`] and the other is empty, so neither grows under a steady stream of
-//! requests. Lines left by a crash are folded at the next start ([`Journal::open`], owner
+//! Two files, `<db>-actions.0` and `<db>-actions.1`, one of them active. The active one is
+//! switched once it passes [`ROTATE_BYTES`] and every line of the other is folded; a file is
+//! emptied once it passed that size (or is no longer active) and every line in it is folded,
+//! so neither grows under a steady stream of requests and emptying costs one `ftruncate` per
+//! [`ROTATE_BYTES`], not one per commit. Folded lines still in a file are harmless: the fold at
+//! start skips entries already in the table. Lines left by a crash are folded at the next start ([`Journal::open`], owner
 //! only), before anything new is journaled; `interrupt_pending` then marks them interrupted.
 //!
 //! Invariant: a line is removed only after its record is committed to the table.
@@ -101,6 +103,9 @@ impl Journal {
         let other = 1 - state.active;
         if state.bytes[state.active] >= ROTATE_BYTES && state.unfolded[other] == 0 {
             state.active = other;
+            if state.bytes[other] > 0 {
+                self.empty(&mut state, other);
+            }
         }
         let n = state.active;
         state.files[n].write_all(&line)?;
@@ -110,20 +115,36 @@ impl Journal {
     }
 
     /// Notes that the line of `ticket` is committed to the table; empties its file when every
-    /// line in it is.
+    /// line in it is and it passed [`ROTATE_BYTES`] or is no longer active.
     pub fn folded(&self, ticket: Ticket) {
         let mut state = self.lock();
         let n = ticket.0;
         state.unfolded[n] = state.unfolded[n].saturating_sub(1);
-        if state.unfolded[n] == 0 && state.bytes[n] > 0 {
-            match state.files[n].set_len(0) {
-                Ok(()) => state.bytes[n] = 0,
-                Err(error) => tracing::warn!(
-                    %error,
-                    path = %self.paths[n].display(),
-                    "cannot empty the action-log journal"
-                ),
+        let full = state.bytes[n] >= ROTATE_BYTES || n != state.active;
+        if state.unfolded[n] == 0 && state.bytes[n] > 0 && full {
+            self.empty(&mut state, n);
+        }
+    }
+
+    /// Empties every file whose lines are all folded, whatever its size: after a prune, so a
+    /// pruned entry's folded line cannot come back at the next start.
+    pub fn empty_folded(&self) {
+        let mut state = self.lock();
+        for n in 0..2 {
+            if state.unfolded[n] == 0 && state.bytes[n] > 0 {
+                self.empty(&mut state, n);
             }
+        }
+    }
+
+    fn empty(&self, state: &mut Files, n: usize) {
+        match state.files[n].set_len(0) {
+            Ok(()) => state.bytes[n] = 0,
+            Err(error) => tracing::warn!(
+                %error,
+                path = %self.paths[n].display(),
+                "cannot empty the action-log journal"
+            ),
         }
     }
 
@@ -204,17 +225,45 @@ mod tests {
     }
 
     #[test]
-    fn a_file_is_emptied_once_all_its_lines_are_folded() {
+    fn a_small_folded_file_is_kept_and_a_full_one_is_emptied_once_all_its_lines_are_folded() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("hearth.db");
         let (journal, _) = Journal::open(&db).unwrap();
+        let size = |n: usize| std::fs::metadata(&paths(&db)[n]).unwrap().len();
         let tickets: Vec<_> = (0..3).map(|n| journal.append(&draft(n)).unwrap()).collect();
         for ticket in tickets {
             journal.folded(ticket);
         }
-        for path in paths(&db) {
-            assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        // No truncation per commit: three folded lines stay.
+        assert!(size(0) > 0);
+
+        let mut tickets = Vec::new();
+        while size(0) < ROTATE_BYTES {
+            tickets.push(journal.append(&draft(7)).unwrap());
         }
+        let last = tickets.pop().unwrap();
+        for ticket in tickets {
+            journal.folded(ticket);
+        }
+        assert!(size(0) >= ROTATE_BYTES, "one line is not folded yet");
+        journal.folded(last);
+        assert_eq!(size(0), 0);
+        assert_eq!(size(1), 0);
+    }
+
+    #[test]
+    fn empty_folded_empties_small_folded_files_and_keeps_unfolded_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hearth.db");
+        let (journal, _) = Journal::open(&db).unwrap();
+        let folded = journal.append(&draft(1)).unwrap();
+        journal.folded(folded);
+        journal.empty_folded();
+        assert_eq!(std::fs::metadata(&paths(&db)[0]).unwrap().len(), 0);
+        journal.append(&draft(2)).unwrap();
+        journal.empty_folded();
+        drop(journal);
+        assert_eq!(Journal::open(&db).unwrap().1, [draft(2)]);
     }
 
     #[test]
