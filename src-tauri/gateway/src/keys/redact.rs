@@ -27,28 +27,40 @@ pub fn scrub(text: &str, secret: Option<&Secret>) -> String {
 /// Key shapes masked even when the value is unknown: `(pattern, replacement)`; `$1` keeps a
 /// label such as `Bearer ` or `x-api-key: `.
 static SHAPES: LazyLock<Vec<(regex::Regex, &'static str)>> = LazyLock::new(|| {
-    const LABEL_AND_VALUE: &str = "${1}[redacted]";
-    [
-        (r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}", LABEL_AND_VALUE),
-        (
-            r#"(?i)\b((?:x-api-key|x-goog-api-key|api[_-]?key|access[_-]?token)["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/=\-]{8,}"#,
-            LABEL_AND_VALUE,
-        ),
-        (r#"([?&](?:api_?)?key=)[^&\s"'<>]{8,}"#, LABEL_AND_VALUE),
-        (r"\bsk-ant-[A-Za-z0-9_\-]{8,}", MASK),
-        (r"\bsk-[A-Za-z0-9_\-]{16,}", MASK),
-        (r"\bAIza[0-9A-Za-z_\-]{30,}", MASK),
-        (r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}", MASK),
-        (r"\bgithub_pat_[A-Za-z0-9_]{30,}", MASK),
-        (r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", MASK),
-    ]
-    .into_iter()
-    .filter_map(|(pattern, replacement)| {
-        // The patterns are constants covered by tests; a bad one is skipped, never a panic.
-        regex::Regex::new(pattern).ok().map(|re| (re, replacement))
-    })
-    .collect()
+    SHAPE_PATTERNS
+        .iter()
+        .filter_map(|(pattern, replacement)| {
+            // The patterns are constants covered by tests; a bad one is skipped, never a panic.
+            regex::Regex::new(pattern).ok().map(|re| (re, *replacement))
+        })
+        .collect()
 });
+
+/// All of [`SHAPES`] at once: one pass over a text tells whether any shape is in it (the usual
+/// answer is no).
+static ANY_SHAPE: LazyLock<Option<regex::RegexSet>> =
+    LazyLock::new(|| regex::RegexSet::new(SHAPES.iter().map(|(re, _)| re.as_str())).ok());
+
+/// Every shape needs at least this many characters.
+const SHORTEST_SHAPE: usize = 8;
+
+const LABEL_AND_VALUE: &str = "${1}[redacted]";
+
+/// The patterns of [`SHAPES`].
+const SHAPE_PATTERNS: [(&str, &str); 9] = [
+    (r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}", LABEL_AND_VALUE),
+    (
+        r#"(?i)\b((?:x-api-key|x-goog-api-key|api[_-]?key|access[_-]?token)["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/=\-]{8,}"#,
+        LABEL_AND_VALUE,
+    ),
+    (r#"([?&](?:api_?)?key=)[^&\s"'<>]{8,}"#, LABEL_AND_VALUE),
+    (r"\bsk-ant-[A-Za-z0-9_\-]{8,}", MASK),
+    (r"\bsk-[A-Za-z0-9_\-]{16,}", MASK),
+    (r"\bAIza[0-9A-Za-z_\-]{30,}", MASK),
+    (r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}", MASK),
+    (r"\bgithub_pat_[A-Za-z0-9_]{30,}", MASK),
+    (r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", MASK),
+];
 
 /// Removes known secret values and common key shapes from text. Cheap to clone; every clone
 /// shares the same set of known values, so a key registered anywhere is masked everywhere.
@@ -103,7 +115,15 @@ impl Redactor {
                 out = Cow::Owned(out.replace(secret.expose(), MASK));
             }
         }
-        for (pattern, replacement) in SHAPES.iter() {
+        if out.len() < SHORTEST_SHAPE {
+            return out;
+        }
+        let matched: Vec<usize> = match ANY_SHAPE.as_ref() {
+            Some(set) => set.matches(&out).into_iter().collect(),
+            None => (0..SHAPES.len()).collect(),
+        };
+        for index in matched {
+            let (pattern, replacement) = &SHAPES[index];
             if pattern.is_match(&out) {
                 out = Cow::Owned(pattern.replace_all(&out, *replacement).into_owned());
             }
@@ -129,10 +149,16 @@ impl Redactor {
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_json(v)),
             serde_json::Value::Object(map) => {
-                let entries = std::mem::take(map);
-                for (key, mut item) in entries {
-                    self.scrub_json(&mut item);
-                    map.insert(self.scrub(&key).into_owned(), item);
+                map.values_mut().for_each(|v| self.scrub_json(v));
+                let secret_keys: Vec<String> = map
+                    .keys()
+                    .filter(|key| matches!(self.scrub(key), Cow::Owned(_)))
+                    .cloned()
+                    .collect();
+                for key in secret_keys {
+                    if let Some(item) = map.remove(&key) {
+                        map.insert(self.scrub(&key).into_owned(), item);
+                    }
                 }
             }
             _ => {}
