@@ -1,18 +1,23 @@
 //! Local API benchmark: `cargo bench -p hearth-gateway --bench local_api` (or
 //! `tests/bench/local_api.sh`, which also installs LiteLLM proxy into a private virtualenv).
 //!
-//! One run, three paths to the same local upstream (an in-process Chat Completions server that
+//! One run, four paths to the same local upstream (an in-process Chat Completions server that
 //! streams a 6-chunk answer at once):
 //! - **direct** to the upstream,
+//! - **bare**: a pass-through proxy process on the same stack as Hearth (axum, reqwest, one
+//!   thread) with no parsing, checks or log — the floor: what the extra local hop itself costs,
 //! - **through Hearth**: a separate server process (this binary re-executed in serve mode:
 //!   `Gateway::open` on a temp data dir + `server::run`, the code `hearth serve` runs; or the
 //!   real binary when `HEARTH_BIN` is set), with a token, the action log and every guard on,
 //! - **through LiteLLM proxy** when `LITELLM_BIN` names its `litellm` executable.
 //!
 //! For each: time to first byte (TTFB) and total time of 1,000 sequential streamed requests
-//! (`HEARTH_BENCH_SEQUENTIAL`) and of 200 concurrent streams (`HEARTH_BENCH_CONCURRENT`);
-//! overhead = percentile through the proxy − the same percentile direct. Also the idle RSS of
-//! the Hearth server process. Results and the command are recorded in docs/benchmarks.md.
+//! (`HEARTH_BENCH_SEQUENTIAL`; the paths take turns request by request, so the machine's noise
+//! hits them alike) and of 200 concurrent streams (`HEARTH_BENCH_CONCURRENT`); overhead =
+//! percentile through the proxy − the same percentile direct. Also the CPU time per sequential
+//! request of the bare and Hearth processes (by thread) and the idle RSS of the Hearth server
+//! process. `HEARTH_BENCH_WRAP` runs serve mode under a profiler (e.g. `valgrind
+//! --tool=callgrind`). Results and the command are recorded in docs/benchmarks.md.
 
 use axum::response::sse::{Event, Sse};
 use axum::routing::post;
@@ -133,21 +138,10 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     let mut bare = HearthChild::bare(&upstream)?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_rss = rss_kib(hearth.child.id());
-    let litellm = match std::env::var("LITELLM_BIN") {
-        Ok(bin) => match LiteLlm::start(&bin, &upstream, dir.path()).await {
-            Ok(l) => Some(l),
-            Err(error) => {
-                println!("LiteLLM did not start: {error}");
-                None
-            }
-        },
-        Err(_) => None,
-    };
-
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrent + 8)
         .build()?;
-    let mut targets = vec![
+    let targets = vec![
         Target {
             name: "direct",
             url: format!("{upstream}/v1/chat/completions"),
@@ -167,14 +161,6 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
             key: token.clone(),
         },
     ];
-    if let Some(l) = &litellm {
-        targets.push(Target {
-            name: "litellm",
-            url: format!("{}/v1/chat/completions", l.base),
-            model: "bench".into(),
-            key: LITELLM_KEY.into(),
-        });
-    }
     // Warm up every path (connections, caches).
     for target in &targets {
         for _ in 0..50 {
@@ -182,41 +168,89 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut results = Vec::new();
-    let mut cpu_per_request = Vec::new();
-    for target in &targets {
-        let pid = match target.name {
+    // Sequential: the paths take turns request by request, so a noisy moment of the machine
+    // (this is a shared VM) hits all of them alike.
+    let pids: Vec<Option<u32>> = targets
+        .iter()
+        .map(|target| match target.name {
             "hearth" => Some(hearth.child.id()),
             "bare" => Some(bare.child.id()),
             _ => None,
-        };
-        let cpu_before = pid.and_then(cpu_ns);
-        let threads_before = pid.and_then(cpu_ns_by_thread);
-        let mut samples = Vec::with_capacity(sequential);
-        for _ in 0..sequential {
+        })
+        .collect();
+    let threads_before: Vec<_> = pids
+        .iter()
+        .map(|pid| pid.and_then(cpu_ns_by_thread))
+        .collect();
+    let mut samples: Vec<Vec<(f64, f64)>> = targets
+        .iter()
+        .map(|_| Vec::with_capacity(sequential))
+        .collect();
+    for _ in 0..sequential {
+        for (target, samples) in targets.iter().zip(samples.iter_mut()) {
             samples.push(one(&http, target).await?);
         }
-        if let (Some(pid), Some(before)) = (pid, cpu_before) {
-            if let Some(after) = cpu_ns(pid) {
-                cpu_per_request.push((
-                    target.name,
-                    (after - before) as f64 / sequential as f64 / 1000.0,
-                ));
-            }
-            if let (Some(b), Some(a)) = (threads_before, cpu_ns_by_thread(pid)) {
-                for (name, ns) in &a {
-                    let was = b.iter().find(|t| &t.0 == name).map_or(0, |t| t.1);
-                    eprintln!(
-                        "  {} thread {name}: {:.1} µs/request",
-                        target.name,
-                        (ns - was) as f64 / sequential as f64 / 1000.0
-                    );
-                }
+    }
+    let mut cpu_per_request = Vec::new();
+    for ((target, pid), before) in targets.iter().zip(&pids).zip(threads_before) {
+        let (Some(pid), Some(before)) = (pid, before) else {
+            continue;
+        };
+        let Some(after) = cpu_ns_by_thread(*pid) else {
+            continue;
+        };
+        let per_request = |ns: u64| ns as f64 / sequential as f64 / 1000.0;
+        let mut threads = Vec::new();
+        let mut total = 0;
+        for (id, name, ns) in &after {
+            let was = before.iter().find(|t| &t.0 == id).map_or(0, |t| t.2);
+            let used = ns.saturating_sub(was);
+            total += used;
+            if per_request(used) >= 1.0 {
+                threads.push(format!("{name} {:.0} µs", per_request(used)));
             }
         }
+        cpu_per_request.push((target.name, per_request(total), threads.join(", ")));
+    }
+    for (target, samples) in targets.iter().zip(samples) {
         results.push((target.name, "sequential", Summary::of(samples)));
     }
     for target in &targets {
         let runs = (0..concurrent).map(|_| one(&http, target));
+        let samples: Result<Vec<_>, _> =
+            futures::future::join_all(runs).await.into_iter().collect();
+        results.push((target.name, "concurrent", Summary::of(samples?)));
+    }
+
+    // LiteLLM last, in a block of its own: its Python process keeps working after each answer,
+    // which would slow the other paths down if it took turns with them. Its overhead is
+    // measured against the direct path of the main block (it is ~100× larger than the noise).
+    let litellm = match std::env::var("LITELLM_BIN") {
+        Ok(bin) => match LiteLlm::start(&bin, &upstream, dir.path()).await {
+            Ok(l) => Some(l),
+            Err(error) => {
+                println!("LiteLLM did not start: {error}");
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    if let Some(l) = &litellm {
+        let target = Target {
+            name: "litellm",
+            url: format!("{}/v1/chat/completions", l.base),
+            model: "bench".into(),
+            key: LITELLM_KEY.into(),
+        };
+        for _ in 0..50 {
+            one(&http, &target).await?;
+        }
+        let mut samples = Vec::with_capacity(sequential);
+        for _ in 0..sequential {
+            samples.push(one(&http, &target).await?);
+        }
+        results.push((target.name, "sequential", Summary::of(samples)));
+        let runs = (0..concurrent).map(|_| one(&http, &target));
         let samples: Result<Vec<_>, _> =
             futures::future::join_all(runs).await.into_iter().collect();
         results.push((target.name, "concurrent", Summary::of(samples?)));
@@ -273,10 +307,10 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!();
-    for (name, micros) in &cpu_per_request {
-        println!("{name} proxy CPU per sequential request: {micros:.1} µs");
+    for (name, micros, threads) in &cpu_per_request {
+        println!("{name}: CPU per sequential request {micros:.0} µs ({threads})");
     }
-    println!("(bare = a pass-through proxy on the same stack, no checks or log: the cost of the hop itself)");
+    println!("(bare: a pass-through proxy on the same stack, no checks and no log: the cost of the extra hop itself)");
     println!();
     match idle_rss {
         Some(kib) => println!("Hearth server idle RSS: {:.1} MB", kib as f64 / 1024.0),
@@ -515,20 +549,17 @@ impl Drop for HearthChild {
     }
 }
 
-/// CPU time used so far by every thread of a process, in nanoseconds (Linux schedstat).
-fn cpu_ns(pid: u32) -> Option<u64> {
-    Some(cpu_ns_by_thread(pid)?.iter().map(|t| t.1).sum())
-}
-
-/// CPU time used so far by each thread of a process (name, nanoseconds).
-fn cpu_ns_by_thread(pid: u32) -> Option<Vec<(String, u64)>> {
+/// CPU time used so far by each thread of a process: (thread id, name, nanoseconds), from
+/// Linux's schedstat.
+fn cpu_ns_by_thread(pid: u32) -> Option<Vec<(String, String, u64)>> {
     let mut threads = Vec::new();
     for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
         let path = task.ok()?.path();
         let stat = std::fs::read_to_string(path.join("schedstat")).ok()?;
         let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
         let ns = stat.split_whitespace().next()?.parse::<u64>().ok()?;
-        threads.push((name.trim().to_string(), ns));
+        let id = path.file_name()?.to_string_lossy().into_owned();
+        threads.push((id, name.trim().to_string(), ns));
     }
     Some(threads)
 }
