@@ -284,6 +284,16 @@ def test_doctor_flags_unsafe_settings(hearth):
     assert "UNSAFE local API" in bad.stdout
 
 
+def test_gemini_sdk_lists_the_models_it_may_use(hearth, server):
+    key = token(hearth, "gemini-lister")
+    for version in (None, "v1beta"):
+        client = gem(server, key, api_version=version)
+        models = list(client.models.list())
+        names = [m.name for m in models]
+        assert "models/loc/llama-x" in names and "models/anth/claude-x" in names, (version, names)
+        assert "generateContent" in (models[0].supported_actions or []), models[0]
+
+
 def test_gemini_generate_plain_and_streamed(hearth, server, fake):
     key = token(hearth, "gemini-cli")
     client = gem(server, key)

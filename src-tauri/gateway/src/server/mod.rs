@@ -3,7 +3,7 @@
 //!
 //! Routes: `GET /health` (no auth), `POST /v1/chat/completions` ([`openai_chat`]),
 //! `POST /v1/responses` ([`openai_responses`]), `POST /v1/messages` ([`anthropic_messages`]),
-//! `GET /v1/models` ([`models`]), Gemini's `POST /v1beta/models/{model}:generateContent` (also
+//! `GET /v1/models` ([`models`]; also `GET /v1beta/models` for Gemini's clients), Gemini's `POST /v1beta/models/{model}:generateContent` (also
 //! under `/v1/`, and `:streamGenerateContent`; [`gemini_generate`]). Each family translates its
 //! wire format into the shared [`crate::providers::ChatRequest`] and the
 //! [`crate::providers::StreamEvent`]s back; the
@@ -89,6 +89,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/v1beta/models/{*target}", post(gemini_generate::generate))
         .route("/v1/models/{*target}", post(gemini_generate::generate))
         .route("/v1/models", get(models::models))
+        .route("/v1beta/models", get(models::models))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(from_fn_with_state(state.clone(), rate_limit::rate_limit))

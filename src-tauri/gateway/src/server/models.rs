@@ -2,13 +2,18 @@
 //! filtered by the token's model patterns. One body that both SDKs read: OpenAI's
 //! `{"object": "list", "data": [{"id", "object", "created", "owned_by"}]}` with Anthropic's
 //! fields (`type`, `display_name`, `created_at`, `has_more`, `first_id`, `last_id`) alongside.
+//! Gemini's clients (`GET /v1beta/models`, or `/v1/models` with `x-goog-api-key`) get Gemini's
+//! shape: `{"models": [{"name": "models/PROVIDER_ID/MODEL", "supportedGenerationMethods"...}]}`.
 
 use super::auth::Authenticated;
+use super::error::ApiFormat;
 use super::routing;
 use super::state::ServerState;
 use super::tokens::Client;
 use crate::config::Config;
 use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
@@ -74,12 +79,47 @@ pub fn list(config: &Config, client: &Client) -> ModelList {
     }
 }
 
-/// Handler for `GET /v1/models`.
+/// Gemini's list of models.
+#[derive(Debug, Serialize)]
+pub struct GeminiModelList {
+    models: Vec<GeminiModel>,
+}
+
+/// One model, Gemini's way.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeminiModel {
+    name: String,
+    display_name: String,
+    supported_generation_methods: [&'static str; 2],
+}
+
+/// [`list`] in Gemini's shape.
+pub fn gemini_list(config: &Config, client: &Client) -> GeminiModelList {
+    let models = list(config, client)
+        .data
+        .into_iter()
+        .map(|model| GeminiModel {
+            name: format!("models/{}", model.id),
+            display_name: model.display_name,
+            supported_generation_methods: ["generateContent", "streamGenerateContent"],
+        })
+        .collect();
+    GeminiModelList { models }
+}
+
+/// Handler for `GET /v1/models` and `GET /v1beta/models`.
 pub async fn models(
     State(state): State<ServerState>,
     Authenticated(client): Authenticated,
-) -> Json<ModelList> {
-    Json(list(&state.gateway.config(), &client))
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let config = state.gateway.config();
+    match ApiFormat::detect(uri.path(), &headers) {
+        ApiFormat::Gemini => Json(gemini_list(&config, &client)).into_response(),
+        _ => Json(list(&config, &client)).into_response(),
+    }
 }
 
 #[cfg(test)]
@@ -118,5 +158,12 @@ mod tests {
             .map(|m| m.id)
             .collect();
         assert_eq!(ids, ["anth/claude-x"]);
+        let gemini = serde_json::to_value(gemini_list(&config, &limited)).unwrap();
+        assert_eq!(
+            gemini,
+            serde_json::json!({"models": [{"name": "models/anth/claude-x",
+                "displayName": "anth/claude-x",
+                "supportedGenerationMethods": ["generateContent", "streamGenerateContent"]}]})
+        );
     }
 }

@@ -236,3 +236,40 @@ async fn errors_are_in_gemini_format() {
         .unwrap()
         .contains("bad things"));
 }
+
+#[tokio::test]
+async fn gemini_clients_list_the_models_in_geminis_shape() {
+    let h = harness(vec![]).await;
+    for path in ["/v1beta/models", "/v1/models"] {
+        let response = h
+            .http
+            .get(format!("{}{path}", h.base))
+            .header("x-goog-api-key", &h.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let body: Value = response.json().await.unwrap();
+        let names: Vec<&str> = body["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["models/loc/m", "models/fast"], "{path}");
+        assert_eq!(
+            body["models"][0]["supportedGenerationMethods"],
+            json!(["generateContent", "streamGenerateContent"])
+        );
+    }
+    // Without a token: Gemini's 401.
+    let refused = h
+        .http
+        .get(format!("{}/v1beta/models", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
+}
