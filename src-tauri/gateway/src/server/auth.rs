@@ -1,6 +1,7 @@
 //! Authentication: every API request carries a Hearth client token (`hearth token create`) as
 //! `Authorization: Bearer`, `x-api-key` (Anthropic SDK) or `x-goog-api-key` (Gemini SDK), so
-//! the official SDKs work unchanged. There is no way to turn this off. The matched
+//! the official SDKs work unchanged; Gemini routes also take `?key=` like Google's REST
+//! examples (the action log records paths without their query, and redaction masks `key=`). There is no way to turn this off. The matched
 //! [`Client`] is put in the request's extensions for the layers and handlers after it.
 
 use super::error::{ApiError, ApiFormat, ErrorKind};
@@ -15,7 +16,12 @@ use axum::response::{IntoResponse, Response};
 /// Middleware: 401 without a valid token; otherwise the [`Client`] joins the request.
 pub async fn auth(State(state): State<ServerState>, mut request: Request, next: Next) -> Response {
     let format = ApiFormat::detect(request.uri().path(), request.headers());
-    let Some(token) = presented_token(request.headers()) else {
+    let token = presented_token(request.headers()).or_else(|| match format {
+        // Gemini's REST examples put the key in the query string (`?key=`).
+        ApiFormat::Gemini => query_token(request.uri()),
+        _ => None,
+    });
+    let Some(token) = token else {
         return ApiError::new(
             ErrorKind::Unauthenticated,
             format,
@@ -62,6 +68,18 @@ pub fn presented_token(headers: &HeaderMap) -> Option<String> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
+}
+
+/// The token in a `key=` query parameter, if any.
+pub fn query_token(uri: &axum::http::Uri) -> Option<String> {
+    let query =
+        axum::extract::Query::<std::collections::HashMap<String, String>>::try_from_uri(uri)
+            .ok()?
+            .0;
+    query
+        .get("key")
+        .map(|key| key.trim().to_string())
+        .filter(|key| !key.is_empty())
 }
 
 /// The client of an authenticated request (extractor).
@@ -114,5 +132,15 @@ mod tests {
         basic.insert("authorization", HeaderValue::from_static("Basic abc"));
         assert_eq!(presented_token(&basic), None);
         assert_eq!(presented_token(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn a_key_query_parameter_is_read_and_decoded() {
+        let uri: axum::http::Uri = "/v1beta/models/loc/m:generateContent?alt=sse&key=hth_a%2Bb"
+            .parse()
+            .unwrap();
+        assert_eq!(query_token(&uri).as_deref(), Some("hth_a+b"));
+        let none: axum::http::Uri = "/v1beta/models?alt=sse&key=".parse().unwrap();
+        assert_eq!(query_token(&none), None);
     }
 }

@@ -273,3 +273,30 @@ async fn gemini_clients_list_the_models_in_geminis_shape() {
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn a_token_in_the_key_query_parameter_is_accepted_on_gemini_routes_only() {
+    let h = harness(vec![text_reply("by query")]).await;
+    let url = format!(
+        "{}/v1beta/models/loc/m:generateContent?key={}",
+        h.base, h.token
+    );
+    let response = h.http.post(url).json(&hello()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["candidates"][0]["content"]["parts"][0]["text"],
+        "by query"
+    );
+    // Logged by path, without the query (and so without the token).
+    let entries = h.api_entries().await;
+    assert!(!serde_json::to_string(&entries).unwrap().contains(&h.token));
+    // Not on the other families' routes.
+    let openai = h
+        .http
+        .get(format!("{}/v1/models?key={}", h.base, h.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(openai.status(), 401);
+}
