@@ -62,14 +62,7 @@ async fn serve_mode(dir: String) -> Result<(), Box<dyn std::error::Error>> {
     let gateway = Gateway::open(DataDir::at(std::path::Path::new(&dir)))?;
     let (listener, addr) = server::bind("127.0.0.1:0", false).await?;
     println!("listening on http://{addr}");
-    let shutdown = async {
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await;
-    };
-    server::run(gateway, listener, shutdown).await?;
+    server::run(gateway, listener, until_stdin_closes()).await?;
     Ok(())
 }
 
@@ -109,15 +102,17 @@ async fn bare_proxy_mode(upstream: String) -> Result<(), Box<dyn std::error::Err
         .with_state((reqwest::Client::new(), upstream));
     let (listener, addr) = server::bind("127.0.0.1:0", false).await?;
     println!("listening on http://{addr}");
-    let shutdown = async {
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await;
-    };
-    server::serve(listener, app, shutdown).await?;
+    server::serve(listener, app, until_stdin_closes()).await?;
     Ok(())
+}
+
+/// Resolves when the parent closes the child's stdin (how the bench stops its servers).
+async fn until_stdin_closes() {
+    let _ = tokio::task::spawn_blocking(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut sink);
+    })
+    .await;
 }
 
 fn env_usize(name: &str, default: usize) -> usize {
