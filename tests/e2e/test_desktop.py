@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import screenshot
-from window import by_testid, find, js_click, quick_ask_handle, send, wait_until
+from window import by_testid, click, find, quick_ask_handle, send, wait_until
 from fake_providers import FakeProviders, Reply
 
 MODEL = "llama-x"
@@ -93,7 +93,7 @@ def test_a_message_streams_and_a_turn_stops(app, fake):
     send(app, "Write a long one")
     wait_until(lambda: len(assistant_messages(app)) == 2 and "w1" in assistant_messages(app)[-1].text,
                30, "second answer streaming", app)
-    js_click(app, find(app, "stop"))
+    click(app, "stop")
     wait_until(lambda: last_status(app) == "cancelled", 20, "cancelled", app)
     kept = assistant_messages(app)[-1].text
     assert "w1" in kept and "w199" not in kept
@@ -106,11 +106,11 @@ def test_edit_makes_a_branch_with_a_switcher(app, fake):
     send(app, "Original question")
     wait_until(lambda: last_status(app) == "complete", 30, "first answer", app)
     fake.queue(Reply(text="Answer to the edit."))
-    js_click(app, find(app, "edit-message"))
+    click(app, "edit-message")
     box = find(app, "edit-input")
     box.clear()
     box.send_keys("Edited question")
-    js_click(app, find(app, "edit-save"))
+    click(app, "edit-save")
     wait_until(lambda: "Answer to the edit." in assistant_messages(app)[-1].text, 30, "edited answer", app)
     position = wait_until(
         lambda: [p for p in app.find_elements(By.CSS_SELECTOR, by_testid("branch-position"))
@@ -118,7 +118,7 @@ def test_edit_makes_a_branch_with_a_switcher(app, fake):
     assert position
     assert "Edited question" in app.find_elements(By.CSS_SELECTOR, by_testid("message-user"))[-1].text
     screenshot(app, "desktop-branch")
-    js_click(app, find(app, "branch-prev"))
+    click(app, "branch-prev")
     wait_until(lambda: "Original question" in app.find_elements(By.CSS_SELECTOR, by_testid("message-user"))[-1].text,
                20, "first branch shown", app)
     wait_until(lambda: "First answer." in assistant_messages(app)[-1].text, 20, "first answer shown", app)
@@ -127,16 +127,15 @@ def test_edit_makes_a_branch_with_a_switcher(app, fake):
 
 def test_a_permission_toggle_changes_config(app, hearth_home):
     wait_ready(app)
-    js_click(app, find(app, "tab-permissions"))
-    toggle = find(app, "perm-files.write-allow")
-    js_click(app, toggle)
+    click(app, "tab-permissions")
+    click(app, "perm-files.write-allow")
     config = hearth_home / "config.toml"
     wait_until(lambda: re.search(r'(?m)^"?files\.write"?\s*=\s*"allow"', config.read_text()),
                20, "files.write = allow in config.toml", app)
     wait_until(lambda: find(app, "perm-files.write-allow").get_attribute("aria-checked") == "true",
                10, "toggle checked", app)
     screenshot(app, "desktop-permissions")
-    js_click(app, find(app, "perm-files.write-deny"))
+    click(app, "perm-files.write-deny")
     wait_until(lambda: re.search(r'(?m)^"?files\.write"?\s*=\s*"deny"', config.read_text()),
                20, "files.write = deny in config.toml", app)
 
@@ -149,16 +148,16 @@ def test_an_approved_tool_call_runs_and_is_logged(app, fake, hearth_home, tmp_pa
         Reply(text="Written as asked."),
     )
     send(app, "Write hello to approved.txt")
-    approve = find(app, "approve-once", timeout=30)
+    find(app, "approve-once", timeout=30)
     screenshot(app, "desktop-approval")
     assert not target.exists()
-    js_click(app, approve)
+    click(app, "approve-once")
     wait_until(lambda: target.exists() and target.read_text() == "hello", 20, "file written", app)
     wait_until(lambda: any(c.get_attribute("data-state") == "done"
                            for c in app.find_elements(By.CSS_SELECTOR, by_testid("tool-card"))),
                20, "tool card done", app)
     wait_until(lambda: "Written as asked." in assistant_messages(app)[-1].text, 30, "final answer", app)
-    js_click(app, find(app, "tab-activity"))
+    click(app, "tab-activity")
     entry = wait_until(
         lambda: [e for e in app.find_elements(By.CSS_SELECTOR, by_testid("activity-entry"))
                  if e.get_attribute("data-kind") == "tool_call" and e.get_attribute("data-status") == "ok"],
@@ -253,16 +252,16 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
     wait_ready(app)
     # Capture every IPC result and event payload from here on (issue 5's leak test).
     app.execute_script("window.__hearthIpcCapture = [];")
-    js_click(app, find(app, "open-settings"))
-    js_click(app, find(app, "settings-providers"))
+    click(app, "open-settings")
+    click(app, "settings-providers")
     find(app, "provider-loc")
-    js_click(app, find(app, "add-provider"))
+    click(app, "add-provider")
     Select(find(app, "provider-kind")).select_by_value("openai-compatible")
     replace_text(find(app, "provider-id"), "second")
     replace_text(find(app, "provider-base-url"), fake.base + "/compat")
     replace_text(find(app, "provider-models"), "llama-y")
     find(app, "provider-key").send_keys(key)
-    js_click(app, find(app, "provider-save"))
+    click(app, "provider-save")
     # The provider is in config.toml; the key is in the keychain, never in the file or the page.
     config = hearth_home / "config.toml"
     wait_until(lambda: "[providers.second]" in config.read_text(), 20, "provider in config.toml", app)
@@ -272,7 +271,7 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
     assert key not in config.read_text()
     assert key not in app.page_source
     fake.queue(Reply(text="ok"))
-    js_click(app, find(app, "provider-test-second"))
+    click(app, "provider-test-second")
     result = wait_until(lambda: find(app, "provider-test-result-second").text.strip(), 30, "test result", app)
     assert "ok" in result.lower(), result
     sent = [r for r in fake.requests if r["path"].startswith("/compat")][-1]
@@ -281,17 +280,17 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
     screenshot(app, "desktop-settings-providers")
     # A provider error that echoes the key back, seen through the real window.
     fake.queue(Reply(status=401, error_body=json.dumps({"error": {"message": f"Incorrect API key {key}", "type": "invalid_request_error", "code": "invalid_api_key"}})))
-    js_click(app, find(app, "provider-test-second"))
+    click(app, "provider-test-second")
     wait_until(lambda: "key" in find(app, "provider-test-result-second").text.lower(), 30, "failed test result", app)
     captured = app.execute_script("return JSON.stringify(window.__hearthIpcCapture);")
     assert '"result"' in captured and "key_status" in captured, "the capture saw no IPC traffic"
     assert key not in captured, "a key reached the webview over IPC"
     assert key not in app.page_source
-    js_click(app, find(app, "settings-data"))
-    js_click(app, find(app, "export"))
+    click(app, "settings-data")
+    click(app, "export")
     wait_until(lambda: list((hearth_home / "exports").glob("hearth-export-*.json")), 20, "export file", app)
-    js_click(app, find(app, "settings-appearance"))
-    js_click(app, find(app, "theme-dark"))
+    click(app, "settings-appearance")
+    click(app, "theme-dark")
     # The choice is saved by the core and comes back as settings; the theme follows it.
     wait_until(lambda: app.execute_script("return document.documentElement.dataset.theme") == "dark", 20, "dark theme applied", app)
     background = app.execute_script("return getComputedStyle(document.body).backgroundColor")
@@ -301,16 +300,16 @@ def test_settings_add_a_provider_with_a_key_test_it_and_export(app, fake, hearth
 
 
 def test_first_run_onboarding_sets_up_a_provider_and_a_first_chat(app, fake, hearth_home):
-    js_click(app, find(app, "onboarding-start", timeout=60))
+    click(app, "onboarding-start", timeout=60)
     screenshot(app, "desktop-onboarding")
-    js_click(app, find(app, "onboarding-kind-openai-compatible"))
-    js_click(app, find(app, "onboarding-next"))
+    click(app, "onboarding-kind-openai-compatible")
+    click(app, "onboarding-next")
     replace_text(find(app, "provider-id"), "local")
     replace_text(find(app, "provider-base-url"), fake.base + "/compat")
     replace_text(find(app, "provider-models"), MODEL)
     fake.queue(Reply(text="ok"), Reply(text="Hello from the first chat."))
-    js_click(app, find(app, "provider-save"))
-    js_click(app, find(app, "onboarding-finish", timeout=30))
+    click(app, "provider-save")
+    click(app, "onboarding-finish", timeout=30)
     assert "[providers.local]" in (hearth_home / "config.toml").read_text()
     send(app, "Hi")
     wait_until(lambda: "Hello from the first chat." in assistant_messages(app)[-1].text, 30, "first answer", app)

@@ -26,7 +26,7 @@ from selenium.webdriver.common.keys import Keys
 from conftest import TARGET, screenshot
 from fake_desktop_bus import FakeNotifications, FakeWatcher, session_bus_address
 from fake_providers import FakeProviders, Reply
-from window import by_testid, find, quick_ask_handle, send, wait_until as wait_for
+from window import by_testid, click, find, quick_ask_handle, send, wait_until as wait_for
 from x11_windows import X11
 
 MODEL = "llama-x"
@@ -154,7 +154,7 @@ def test_pause_from_the_tray_pauses_the_agent_and_the_label_follows(app, watcher
     assert "Pause agent" not in item.labels()
     # The core's switch: in config.toml and in the window's Permissions panel.
     wait_for(lambda: re.search(r"(?m)^paused\s*=\s*true", config.read_text()), 10, "paused = true")
-    app.execute_script("arguments[0].click()", find(app, "tab-permissions"))
+    click(app, "tab-permissions")
     switch = find(app, "pause-switch")
     wait_for(lambda: switch.get_property("checked") is False, 10, "the pause switch off (agent paused)")
     screenshot(app, "tray-paused")
@@ -204,7 +204,7 @@ def test_a_pending_approval_is_counted_in_the_tray(app, watcher, fake, tmp_path,
         wait_for(lambda: not x11.mapped(main_x), 10, "the main window hidden")
         item.click(label)
         wait_for(lambda: x11.mapped(main_x), 10, f"the main window shown by '{label}'")
-    app.execute_script("arguments[0].click()", find(app, "approve-once"))
+    click(app, "approve-once")
     wait_for(lambda: target.exists(), 20, "the file written")
     wait_for(lambda: "Pending approvals (0)" in item.labels(), 20, "'Pending approvals (0)'")
     wait_for(lambda: icon_png(item) == normal_icon, 10, "the normal icon again")
@@ -246,12 +246,12 @@ def test_clicking_the_approval_notification_opens_the_main_window_at_the_approva
     wait_for(lambda: visibility(app, main) == "visible", 10, "the main page visible")
     app.switch_to.window(main)
     # At the approval: its conversation is open with the inline card.
-    approve = find(app, "approve-once", timeout=20)
+    find(app, "approve-once", timeout=20)
     wait_for(lambda: any("Write the file" in m.get_attribute("textContent")
                          for m in app.find_elements(By.CSS_SELECTOR, by_testid("message-user"))),
              10, "the approval's conversation open in the main window")
     screenshot(app, "tray-notification-opened-main")
-    app.execute_script("arguments[0].click()", approve)
+    click(app, "approve-once")
     wait_for(lambda: target.exists() and target.read_text().startswith("hello"), 20, "the file written")
 
 
@@ -261,7 +261,7 @@ def test_an_approval_answered_elsewhere_closes_its_notification(
     notice = notifications.wait_for(30)
     # Answered in the quick-ask window's tool card: the notification is withdrawn, the main
     # window stays in the tray.
-    app.execute_script("arguments[0].click()", find(app, "approve-once"))
+    click(app, "approve-once")
     wait_for(lambda: target.exists(), 20, "the file written")
     wait_for(lambda: notice.id in notifications.closed, 10, "the notification closed by the app")
     assert not x11.mapped(main_x)

@@ -40,8 +40,22 @@ def find(driver, testid: str, timeout: float = 30.0):
     )
 
 
-def js_click(driver, element):
-    driver.execute_script("arguments[0].click()", element)
+_CLICK_LAST = """
+const all = document.querySelectorAll(arguments[0]);
+const element = all[all.length - 1];
+if (!element) return false;
+element.click();
+return true;
+"""
+
+
+def click(driver, testid: str, timeout: float = 30.0):
+    """Clicks the last element with `data-testid`, found and clicked in one script: a re-render
+    between finding and clicking (a live update of the list it is in) cannot make it stale."""
+    wait_until(
+        lambda: driver.execute_script(_CLICK_LAST, by_testid(testid)),
+        timeout, f"a clickable [data-testid={testid}]", driver,
+    )
 
 
 def send(driver, text: str):
