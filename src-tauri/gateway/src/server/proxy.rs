@@ -422,3 +422,26 @@ fn save_recording(recording: Option<Recording>, answer: &Collected) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_written_as_server_sent_events() {
+        let named = Frame::named("message_stop", &serde_json::json!({"type": "message_stop"}));
+        assert_eq!(
+            named.to_bytes(),
+            Bytes::from("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")
+        );
+        // Data with line breaks: one `data:` line each, so no line ends the event early.
+        let lines = Frame {
+            event: None,
+            data: "one\r\ntwo\nthree".into(),
+        };
+        assert_eq!(
+            lines.to_bytes(),
+            Bytes::from("data: one\ndata: two\ndata: three\n\n")
+        );
+    }
+}
