@@ -16,7 +16,7 @@
 //! hits them alike) and of 200 concurrent streams (`HEARTH_BENCH_CONCURRENT`); overhead =
 //! percentile through the proxy − the same percentile direct. Also the CPU time per sequential
 //! request of the bare and Hearth processes (by thread) and the idle RSS of the Hearth server
-//! process. `HEARTH_BENCH_WRAP` runs serve mode under a profiler (e.g. `valgrind
+//! process. `HEARTH_BENCH_WRAP` runs the serve and bare children under a profiler (e.g. `valgrind
 //! --tool=callgrind`). Results and the command are recorded in docs/benchmarks.md.
 
 use axum::response::sse::{Event, Sse};
@@ -468,9 +468,23 @@ struct HearthChild {
 impl HearthChild {
     /// The bare pass-through proxy to `upstream` (this binary in bare proxy mode).
     fn bare(upstream: &str) -> Result<HearthChild, Box<dyn std::error::Error>> {
-        let mut command = Command::new(std::env::current_exe()?);
+        let mut command = Self::wrapped()?;
         command.env(BARE_ENV, upstream);
         Self::spawn(command)
+    }
+
+    /// This binary, behind `HEARTH_BENCH_WRAP` (a profiler, e.g. `valgrind --tool=callgrind`)
+    /// when it is set.
+    fn wrapped() -> Result<Command, Box<dyn std::error::Error>> {
+        Ok(match std::env::var("HEARTH_BENCH_WRAP") {
+            Ok(wrap) => {
+                let mut words = wrap.split_whitespace();
+                let mut c = Command::new(words.next().ok_or("empty HEARTH_BENCH_WRAP")?);
+                c.args(words).arg(std::env::current_exe()?);
+                c
+            }
+            Err(_) => Command::new(std::env::current_exe()?),
+        })
     }
 
     /// The real `hearth serve` when `HEARTH_BIN` is set, else this binary in serve mode.
@@ -483,22 +497,11 @@ impl HearthChild {
                     .args(["serve", "--listen", "127.0.0.1:0"]);
                 c
             }
-            Err(_) => match std::env::var("HEARTH_BENCH_WRAP") {
-                // A profiler in front of serve mode, e.g. `valgrind --tool=callgrind`.
-                Ok(wrap) => {
-                    let mut words = wrap.split_whitespace();
-                    let mut c = Command::new(words.next().ok_or("empty HEARTH_BENCH_WRAP")?);
-                    c.args(words)
-                        .arg(std::env::current_exe()?)
-                        .env(SERVE_ENV, data);
-                    c
-                }
-                Err(_) => {
-                    let mut c = Command::new(std::env::current_exe()?);
-                    c.env(SERVE_ENV, data);
-                    c
-                }
-            },
+            Err(_) => {
+                let mut c = Self::wrapped()?;
+                c.env(SERVE_ENV, data);
+                c
+            }
         };
         Self::spawn(command)
     }

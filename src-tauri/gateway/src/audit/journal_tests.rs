@@ -93,6 +93,42 @@ async fn a_completion_right_after_a_journaled_begin_follows_it() {
 }
 
 #[tokio::test]
+async fn a_journaled_record_is_on_disk_at_once_and_complete_in_the_table_soon_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open_log(dir.path());
+    let entry = NewEntry::key_use(
+        None,
+        KeyUseDetail {
+            provider: "openai".into(),
+            origin: "https://api.openai.com".into(),
+            source: "keychain".into(),
+        },
+    );
+    let outcome = Outcome::ok("key sent as the auth header", serde_json::json!({}));
+    let id = log.record_journaled(entry, outcome).await.unwrap();
+    assert!(
+        journal_text(dir.path()).contains(&id.0),
+        "the key use is in the journal before the key is sent"
+    );
+    let mut entries = wait_for_entries(&log, 1).await;
+    for _ in 0..200 {
+        if entries[0].status == EntryStatus::Ok {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        entries = log.entries(LogQuery::default()).await.unwrap();
+    }
+    assert_eq!(entries[0].id, id.0);
+    assert_eq!(entries[0].status, EntryStatus::Ok);
+    assert_eq!(entries[0].kind, EntryKind::KeyUse);
+    assert_eq!(
+        entries[0].outcome.as_ref().unwrap().summary,
+        "key sent as the auth header"
+    );
+    log.verify().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_crashed_runs_journal_is_folded_in_once_and_marked_interrupted() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hearth.db");

@@ -235,6 +235,23 @@ impl ActionLog {
         Ok(id)
     }
 
+    /// [`ActionLog::record`] for the hot path of a local API request (a key about to be sent):
+    /// with the journal, the begin record is on disk before this returns and both records are
+    /// committed with the next group commit, like [`ActionLog::begin_journaled`] followed by
+    /// [`ActionLog::complete_detached`]. Without the journal, exactly [`ActionLog::record`].
+    pub async fn record_journaled(
+        &self,
+        entry: NewEntry,
+        outcome: Outcome,
+    ) -> Result<EntryId, AuditError> {
+        if self.journal.is_none() {
+            return self.record(entry, outcome).await;
+        }
+        let id = self.begin_journaled(entry).await?;
+        self.complete_detached(&id, outcome);
+        Ok(id)
+    }
+
     /// Entries matching `query`, oldest first.
     pub async fn entries(&self, query: LogQuery) -> Result<Vec<LogEntry>, AuditError> {
         self.read(move |conn| query::entries(conn, &query)).await

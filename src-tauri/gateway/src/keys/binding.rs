@@ -3,12 +3,37 @@
 //! the key to a new host without the user's say-so.
 
 use super::KeyError;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 /// The origin a key is bound to, e.g. `https://api.openai.com` or `http://127.0.0.1:11434`.
 ///
 /// Scheme and port are part of it: a downgrade to `http://` or a different local port is a
 /// different place.
 pub fn origin_of(provider: &str, base_url: &str) -> Result<String, KeyError> {
+    if let Some(origin) = known_origins().get(base_url) {
+        return Ok(origin.clone());
+    }
+    let origin = parse_origin(provider, base_url)?;
+    let mut known = known_origins();
+    if known.len() >= MAX_KNOWN_ORIGINS {
+        known.clear();
+    }
+    known.insert(base_url.to_string(), origin.clone());
+    Ok(origin)
+}
+
+/// Base URLs whose origin was already worked out (every request to a keyed provider asks).
+static KNOWN_ORIGINS: LazyLock<Mutex<HashMap<String, String>>> = LazyLock::new(Mutex::default);
+
+/// More base URLs than a configuration ever has: past it the memo starts afresh.
+const MAX_KNOWN_ORIGINS: usize = 64;
+
+fn known_origins() -> std::sync::MutexGuard<'static, HashMap<String, String>> {
+    KNOWN_ORIGINS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn parse_origin(provider: &str, base_url: &str) -> Result<String, KeyError> {
     let bad = |detail: String| KeyError::BadBaseUrl {
         provider: provider.to_string(),
         detail,

@@ -7,6 +7,7 @@
 //! for; after a base-URL change it fails with [`KeyError::HostChanged`] until the user confirms.
 
 use super::binding::origin_of;
+use super::key_cache::KeyCache;
 use super::metadata::{KeyMetadata, KeyRecord, FILE_NAME};
 use super::redact::Redactor;
 use super::validate::{validate_key_text, KeyValidator, Validation};
@@ -67,6 +68,8 @@ pub struct KeyStore {
     keychain: Keychain,
     metadata: KeyMetadata,
     redactor: Redactor,
+    /// Keys read recently by [`KeyStore::key_for`].
+    recent: KeyCache,
 }
 
 impl KeyStore {
@@ -85,6 +88,7 @@ impl KeyStore {
             keychain,
             metadata,
             redactor,
+            recent: KeyCache::default(),
         }
     }
 
@@ -111,6 +115,7 @@ impl KeyStore {
         validate_key_text(key.expose())?;
         let origin = current_origin(provider_id, provider)?;
         self.redactor.add(&key);
+        self.recent.forget(provider_id);
         self.keychain.set(provider_id, &key).await?;
         let now = OffsetDateTime::now_utc();
         self.metadata.update(provider_id, |_| {
@@ -185,7 +190,17 @@ impl KeyStore {
                 bound: record.bound_origin,
                 now,
             }),
-            Some(_) => self.get(provider_id).await,
+            Some(record) => {
+                // A burst of requests reads the keychain once (see [`KeyCache`]).
+                if let Some(key) = self.recent.get(provider_id, &record) {
+                    return Ok(Some(key));
+                }
+                let key = self.get(provider_id).await?;
+                if let Some(key) = &key {
+                    self.recent.put(provider_id, &record, key);
+                }
+                Ok(key)
+            }
             // Local servers usually need no key: do not touch the keychain for them.
             None if !provider.kind.requires_key() => Ok(None),
             None => match self.get(provider_id).await? {
@@ -215,6 +230,7 @@ impl KeyStore {
         provider: &ProviderConfig,
     ) -> Result<String, KeyError> {
         let origin = current_origin(provider_id, provider)?;
+        self.recent.forget(provider_id);
         let Some(key) = self.get(provider_id).await? else {
             return Err(KeyError::Keychain {
                 provider: provider_id.to_string(),
@@ -255,6 +271,7 @@ impl KeyStore {
 
     /// Deletes the key of `provider_id` and its metadata; `false` when there was no key.
     pub async fn delete(&self, provider_id: &str) -> Result<bool, KeyError> {
+        self.recent.forget(provider_id);
         let existed = self.keychain.delete(provider_id).await?;
         self.metadata.update(provider_id, |_| None)?;
         tracing::info!(

@@ -6,6 +6,7 @@ use super::KeyError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 /// The file name inside the data directory.
@@ -35,16 +36,42 @@ struct MetadataFile {
     providers: BTreeMap<String, KeyRecord>,
 }
 
-/// Reads and updates `keys.json`. Updates are read-modify-write with an atomic rename.
+/// Reads and updates `keys.json`. Updates are read-modify-write with an atomic rename. The
+/// file as last read is kept and reused while the file is unchanged (same inode, size and
+/// modification time: one `stat` instead of a read and a parse per request).
 #[derive(Debug, Clone)]
 pub struct KeyMetadata {
     path: PathBuf,
+    last_read: Arc<Mutex<Option<(FileStamp, MetadataFile)>>>,
+}
+
+/// What tells two versions of the file apart (an update replaces the file: a new inode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+impl FileStamp {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: std::os::unix::fs::MetadataExt::ino(meta),
+        }
+    }
 }
 
 impl KeyMetadata {
     /// The metadata file at `path`.
     pub fn at(path: impl Into<PathBuf>) -> Self {
-        KeyMetadata { path: path.into() }
+        KeyMetadata {
+            path: path.into(),
+            last_read: Arc::default(),
+        }
     }
 
     /// The file's path.
@@ -82,11 +109,28 @@ impl KeyMetadata {
     }
 
     fn load(&self) -> Result<MetadataFile, KeyError> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| self.error(e.to_string())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MetadataFile::default()),
-            Err(e) => Err(self.error(e.to_string())),
+        let stamp = match std::fs::metadata(&self.path) {
+            Ok(meta) => FileStamp::of(&meta),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(MetadataFile::default())
+            }
+            Err(e) => return Err(self.error(e.to_string())),
+        };
+        let mut last_read = self.last_read.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, file)) = last_read.as_ref() {
+            if *seen == stamp {
+                return Ok(file.clone());
+            }
         }
+        let file: MetadataFile = match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| self.error(e.to_string()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => MetadataFile::default(),
+            Err(e) => return Err(self.error(e.to_string())),
+        };
+        // Replaced between the stat and the read: the stamp is older than the content, so
+        // the next load reads again; never the other way round.
+        *last_read = Some((stamp, file.clone()));
+        Ok(file)
     }
 
     fn error(&self, detail: String) -> KeyError {

@@ -9,6 +9,7 @@
 
 mod binding;
 mod error;
+mod key_cache;
 mod key_store;
 mod keychain;
 mod metadata;
@@ -22,6 +23,7 @@ mod session_tests;
 
 pub use binding::origin_of;
 pub use error::{KeyError, KeychainProblem};
+pub use key_cache::{KeyCache, KEY_CACHE_TTL};
 pub use key_store::{KeySource, KeyStatus, KeyStore};
 pub use keychain::{Keychain, SERVICE};
 pub use metadata::{KeyMetadata, KeyRecord};

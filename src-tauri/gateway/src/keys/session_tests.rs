@@ -92,6 +92,43 @@ async fn set_get_replace_delete_in_the_real_keychain() {
 }
 
 #[tokio::test]
+async fn a_burst_of_requests_reads_the_keychain_once_and_sees_a_new_key_at_once() {
+    if !in_session("a_burst_of_requests_reads_the_keychain_once") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let keys = store(dir.path());
+    let config = provider("https://api.example.com/v1");
+    let id = unique_id("cache");
+    keys.set(&id, &config, Secret::new("test-key-first-fake-1"), false)
+        .await
+        .unwrap();
+    let first = keys.key_for(&id, &config).await.unwrap().unwrap();
+    assert_eq!(first.expose(), "test-key-first-fake-1");
+    // Changed in the keychain behind Hearth's back (another tool): the key read a moment ago
+    // is reused — this request made no Secret Service call.
+    let keychain = Keychain::new(TEST_SERVICE);
+    keychain
+        .set(&id, &Secret::new("test-key-behind-fake-2"))
+        .await
+        .unwrap();
+    let again = keys.key_for(&id, &config).await.unwrap().unwrap();
+    assert_eq!(again.expose(), "test-key-first-fake-1");
+    // Stored through Hearth by another process (`hearth key set`: a new record in keys.json):
+    // the next request reads the new key.
+    let other_process = store(dir.path());
+    other_process
+        .set(&id, &config, Secret::new("test-key-second-fake-3"), false)
+        .await
+        .unwrap();
+    let after_set = keys.key_for(&id, &config).await.unwrap().unwrap();
+    assert_eq!(after_set.expose(), "test-key-second-fake-3");
+    // Deleted by another process: no key is sent any more.
+    assert!(other_process.delete(&id).await.unwrap());
+    assert!(keys.key_for(&id, &config).await.unwrap().is_none());
+}
+
+#[tokio::test]
 async fn keys_are_bound_to_their_host() {
     if !in_session("keys_are_bound_to_their_host") {
         return;

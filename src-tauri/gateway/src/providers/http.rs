@@ -43,6 +43,19 @@ pub(crate) type ByteStream = BoxStream<'static, Result<Bytes, ProviderError>>;
 /// shape).
 pub(crate) type ErrorParser = fn(&str) -> Option<ErrorDetails>;
 
+/// A provider endpoint's address, parsed once when the adapter is built rather than by reqwest
+/// on every request. Text that is no URL is kept as it is: sending to it fails with reqwest's
+/// own error, as before.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint(Result<reqwest::Url, String>);
+
+impl Endpoint {
+    /// The endpoint at `url`.
+    pub fn new(url: String) -> Self {
+        Endpoint(reqwest::Url::parse(&url).map_err(|_| url))
+    }
+}
+
 /// One provider's way out: its id, the shared client and the idle timeout.
 #[derive(Clone)]
 pub(crate) struct Transport {
@@ -84,7 +97,7 @@ impl Transport {
     /// provider answered with (parsed by `parse_error`, scrubbed of `key`).
     pub async fn post_stream<B: Serialize + ?Sized>(
         &self,
-        url: &str,
+        url: &Endpoint,
         mut headers: HeaderMap,
         body: &B,
         key: Option<&Secret>,
@@ -96,9 +109,11 @@ impl Transport {
             message: format!("cannot encode the request: {e}"),
         })?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        let response = self
-            .http
-            .post(url)
+        let request = match &url.0 {
+            Ok(parsed) => self.http.post(parsed.clone()),
+            Err(text) => self.http.post(text.as_str()),
+        };
+        let response = request
             .headers(headers)
             .body(payload)
             .send()

@@ -26,6 +26,7 @@
 
 mod anthropic;
 mod build;
+mod cache;
 #[cfg(test)]
 mod conformance_tests;
 #[cfg(test)]
@@ -48,6 +49,7 @@ pub(crate) mod testing;
 mod timeouts;
 
 pub use build::{build, build_with};
+pub use cache::ProviderCache;
 pub use error::{ProviderError, TimeoutKind};
 pub use http::{http_client, CONNECT_TIMEOUT};
 pub use pricing::cost_usd;

@@ -8,49 +8,51 @@ use super::error::{ApiError, ApiFormat, ErrorKind};
 use super::request_log::RequestLog;
 use super::state::ServerState;
 use super::tokens::Client;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
-/// Middleware: 401 without a valid token; otherwise the [`Client`] joins the request.
-pub async fn auth(State(state): State<ServerState>, mut request: Request, next: Next) -> Response {
-    let format = ApiFormat::detect(request.uri().path(), request.headers());
+/// Refuses (401) a request without a valid token; otherwise the [`Client`] joins the request
+/// (its extensions, and `log` as the actor).
+pub async fn check(
+    state: &ServerState,
+    request: &mut Request,
+    format: ApiFormat,
+    log: &RequestLog,
+) -> Result<(), ApiError> {
     let token = presented_token(request.headers()).or_else(|| match format {
         // Gemini's REST examples put the key in the query string (`?key=`).
         ApiFormat::Gemini => query_token(request.uri()),
         _ => None,
     });
     let Some(token) = token else {
-        return ApiError::new(
+        return Err(ApiError::new(
             ErrorKind::Unauthenticated,
             format,
             "missing API token: create one with `hearth token create NAME` and send it as \
              Authorization: Bearer, x-api-key or x-goog-api-key",
-        )
-        .into_response();
+        ));
     };
     let client = match state.tokens.authenticate(&token).await {
         Ok(Some(client)) => client,
         Ok(None) => {
-            return ApiError::new(
+            return Err(ApiError::new(
                 ErrorKind::Unauthenticated,
                 format,
                 "invalid or revoked API token (see `hearth token list`)",
-            )
-            .into_response()
+            ))
         }
         Err(error) => {
             tracing::error!(%error, "cannot read API tokens");
-            return ApiError::new(ErrorKind::Internal, format, "cannot read API tokens")
-                .into_response();
+            return Err(ApiError::new(
+                ErrorKind::Internal,
+                format,
+                "cannot read API tokens",
+            ));
         }
     };
-    if let Some(log) = request.extensions().get::<RequestLog>() {
-        log.set_client(&client.name);
-    }
+    log.set_client(&client.name);
     request.extensions_mut().insert(client);
-    next.run(request).await
+    Ok(())
 }
 
 /// The token from the first auth header present.

@@ -3,30 +3,23 @@
 //! axum's `DefaultBodyLimit` (set from the same setting at start-up) and refused by [`ApiBody`].
 
 use super::error::{ApiError, ApiFormat, ErrorKind};
-use super::state::ServerState;
+use crate::config::Config;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, Request};
 use axum::http::header;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
-/// Middleware: refuses a declared body larger than the limit in force.
-pub async fn body_limit(
-    State(state): State<ServerState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let limit = state.gateway.config().server.max_body_bytes;
+/// Refuses (413) a declared body larger than the limit in force.
+pub fn check(request: &Request, config: &Config, format: ApiFormat) -> Result<(), ApiError> {
+    let limit = config.server.max_body_bytes;
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        let format = ApiFormat::detect(request.uri().path(), request.headers());
-        return too_large(format, limit).into_response();
+        return Err(too_large(format, limit));
     }
-    next.run(request).await
+    Ok(())
 }
 
 fn too_large(format: ApiFormat, limit: usize) -> ApiError {

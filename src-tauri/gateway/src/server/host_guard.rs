@@ -5,40 +5,43 @@
 
 use super::error::{ApiError, ApiFormat, ErrorKind};
 use super::state::ServerState;
+use crate::config::Config;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Middleware: refuses requests whose Host is not loopback or allowed.
-pub async fn host_guard(
-    State(state): State<ServerState>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Refuses (421) a request whose Host is not loopback or allowed.
+pub fn check(request: &Request, config: &Config, format: ApiFormat) -> Result<(), ApiError> {
     let host = request
         .headers()
         .get(axum::http::header::HOST)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| request.uri().authority().map(|a| a.as_str().to_string()));
-    let allowed = {
-        let config = state.gateway.config();
-        host.as_deref()
-            .is_some_and(|h| is_allowed_host(h, &config.server.allowed_hosts))
-    };
-    if allowed {
-        return next.run(request).await;
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    if host.is_some_and(|h| is_allowed_host(h, &config.server.allowed_hosts)) {
+        return Ok(());
     }
-    let format = ApiFormat::detect(request.uri().path(), request.headers());
-    ApiError::new(
+    Err(ApiError::new(
         ErrorKind::MisdirectedHost,
         format,
         format!(
             "Host '{}' is not allowed: use localhost or 127.0.0.1, or add the name to server.allowed_hosts",
             host.unwrap_or_default()
         ),
-    )
-    .into_response()
+    ))
+}
+
+/// Middleware for routes outside the API's [`super::guard`] (`/health`): only the Host check.
+pub async fn host_guard(
+    State(state): State<ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let format = ApiFormat::detect(request.uri().path(), request.headers());
+    let checked = check(&request, &state.gateway.config(), format);
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
 }
 
 /// Whether `host` (a Host header value, possibly with a port) is loopback or listed.

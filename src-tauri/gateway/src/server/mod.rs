@@ -12,9 +12,10 @@
 //! control becomes [`crate::providers::Reasoning`], and the upstream's reasoning comes back
 //! in the family's shape ([`reasoning`]).
 //!
-//! Lock-down, one middleware per concern, outermost first: [`request_log`] (every request in
-//! the action log) → [`host_guard`] (DNS rebinding: 421) → [`cors`] (foreign `Origin`: 403) →
-//! [`body_limit`] (413) → [`auth`] (401, never off) → [`rate_limit`] (429). Errors are written in
+//! Lock-down, one check per concern, run in this order by the one middleware [`guard`]:
+//! [`request_log`] (every request in the action log) → [`host_guard`] (DNS rebinding: 421) →
+//! [`cors`] (foreign `Origin`: 403) → [`body_limit`] (413) → [`auth`] (401, never off) →
+//! [`rate_limit`] (429). Errors are written in
 //! the caller's API format ([`error`]). A non-loopback listen address is refused unless
 //! `allow_remote` is given ([`check_listen`]).
 
@@ -25,6 +26,7 @@ pub mod coalesce;
 pub mod cors;
 pub mod error;
 pub mod gemini_generate;
+pub mod guard;
 mod health;
 pub mod host_guard;
 pub mod models;
@@ -79,7 +81,7 @@ pub enum ServerError {
     Serve(std::io::Error),
 }
 
-/// The router with every route of the local API and its lock-down layers.
+/// The router with every route of the local API and its lock-down ([`guard`]).
 pub fn router(state: ServerState) -> Router {
     let max_body = state.gateway.config().server.max_body_bytes;
     let api = Router::new()
@@ -92,12 +94,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/v1beta/models", get(models::models))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(from_fn_with_state(state.clone(), rate_limit::rate_limit))
-        .layer(from_fn_with_state(state.clone(), auth::auth))
-        .layer(from_fn_with_state(state.clone(), body_limit::body_limit))
-        .layer(from_fn_with_state(state.clone(), cors::cors))
-        .layer(from_fn_with_state(state.clone(), host_guard::host_guard))
-        .layer(from_fn_with_state(state.clone(), request_log::request_log))
+        .layer(from_fn_with_state(state.clone(), guard::guard))
         .with_state(state.clone());
     let health = Router::new()
         .route("/health", get(health::health))

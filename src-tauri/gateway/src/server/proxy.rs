@@ -97,7 +97,10 @@ pub async fn open(
     format: ApiFormat,
 ) -> Result<UpstreamCall, ApiError> {
     let config = state.gateway.config();
-    let Some(provider_config) = config.providers.get(&model.provider) else {
+    let (Some(provider_config), Some(provider)) = (
+        config.providers.get(&model.provider),
+        state.providers.get(&config, &model.provider),
+    ) else {
         return Err(ApiError::new(
             ErrorKind::NotFound,
             format,
@@ -144,7 +147,7 @@ pub async fn open(
         let logged = state
             .gateway
             .audit()
-            .record(
+            .record_journaled(
                 entry,
                 Outcome::ok("key sent as the auth header", serde_json::json!({})),
             )
@@ -167,7 +170,6 @@ pub async fn open(
         gateway: state.gateway.clone(),
         request: request.clone(),
     });
-    let provider = crate::providers::build(&model.provider, provider_config, state.http.clone());
     let opened = provider.stream(request, key).await;
     let mut stream = match opened {
         Ok(stream) => stream,

@@ -5,9 +5,8 @@
 use super::error::{ApiError, ApiFormat, ErrorKind};
 use super::state::ServerState;
 use super::tokens::Client;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use crate::config::Config;
+use axum::extract::Request;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,19 +37,22 @@ impl RateLimiter {
     }
 }
 
-/// Middleware (after auth): 429 when the client is over its budget.
-pub async fn rate_limit(
-    State(state): State<ServerState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let per_minute = state.gateway.config().server.rate_limit_per_minute;
-    if let Some(client) = request.extensions().get::<Client>() {
-        if let Err(wait) = state
-            .limiter
-            .check(&client.name, per_minute, Instant::now())
-        {
-            let format = ApiFormat::detect(request.uri().path(), request.headers());
+/// Refuses (429, with the wait) a request of a client over its budget; run after
+/// [`super::auth::check`], which names the client.
+pub fn check(
+    state: &ServerState,
+    config: &Config,
+    request: &Request,
+    format: ApiFormat,
+) -> Result<(), ApiError> {
+    let per_minute = config.server.rate_limit_per_minute;
+    let Some(client) = request.extensions().get::<Client>() else {
+        return Ok(());
+    };
+    state
+        .limiter
+        .check(&client.name, per_minute, Instant::now())
+        .map_err(|wait| {
             let mut error = ApiError::new(
                 ErrorKind::RateLimited,
                 format,
@@ -60,10 +62,8 @@ pub async fn rate_limit(
                 ),
             );
             error.retry_after = Some(wait);
-            return error.into_response();
-        }
-    }
-    next.run(request).await
+            error
+        })
 }
 
 #[cfg(test)]

@@ -4,15 +4,15 @@
 //! entry (route, model) BEFORE the upstream call and the returned [`CallRecord`] completes it
 //! AFTER the answer (status, latency, time to first token, tokens) — or, when the client goes
 //! away mid-stream, as cancelled. The completion of a delivered answer is written in the
-//! background and shares the commit of the next write (usually the next request's `begin`). Every other request (refused by a guard, malformed, listing
-//! models) is logged by the [`request_log`] middleware in one record once it is answered.
+//! background and shares the commit of the next write (usually the next request's `begin`).
+//! Every other request (refused by a check, malformed, listing models) is logged by
+//! [`super::guard`] in one record once it is answered ([`RequestLog::finish`]).
 
 use crate::agent::ModelRef;
 use crate::audit::{ActionLog, ApiRequestDetail, EntryId, EntryStatus, NewEntry, Outcome};
 use crate::conversation::Usage;
 use crate::providers::StopReason;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::Response;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -46,7 +46,7 @@ pub struct ApiRequestOutcome {
     pub stream: bool,
 }
 
-/// Per-request logging state, put in the request's extensions by [`request_log`].
+/// Per-request logging state, put in the request's extensions by [`super::guard`].
 #[derive(Debug, Clone)]
 pub struct RequestLog {
     inner: Arc<Mutex<LogState>>,
@@ -227,62 +227,62 @@ fn api_outcome(status: EntryStatus, summary: String, outcome: &ApiRequestOutcome
     }
 }
 
-/// Middleware (outermost): gives the request its [`RequestLog`]; after the answer, logs the
-/// request in one record unless a handler began an entry of its own.
-pub async fn request_log(
-    State(state): State<ServerState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let log = RequestLog {
-        inner: Arc::default(),
-        audit: state.gateway.audit().clone(),
-        method: request.method().to_string(),
-        // The path only: a query string may carry secrets.
-        path: request.uri().path().to_string(),
-        started: Instant::now(),
-    };
-    request.extensions_mut().insert(log.clone());
-    let response = next.run(request).await;
-    if log.lock().handled {
-        return response;
+impl RequestLog {
+    /// The log of a request just received (before any check).
+    pub fn start(state: &ServerState, request: &Request) -> RequestLog {
+        RequestLog {
+            inner: Arc::default(),
+            audit: state.gateway.audit().clone(),
+            method: request.method().to_string(),
+            // The path only: a query string may carry secrets.
+            path: request.uri().path().to_string(),
+            started: Instant::now(),
+        }
     }
-    let status = response.status();
-    let outcome = ApiRequestOutcome {
-        status: status.as_u16(),
-        latency_ms: log.started.elapsed().as_millis() as u64,
-        ..Default::default()
-    };
-    let entry_status = if status.is_success() {
-        EntryStatus::Ok
-    } else if matches!(status.as_u16(), 401 | 403 | 421 | 429) {
-        EntryStatus::Denied
-    } else {
-        EntryStatus::Error
-    };
-    let detail = ApiRequestDetail {
-        method: log.method.clone(),
-        path: log.path.clone(),
-        model: None,
-    };
-    let result = log
-        .audit
-        .record(
-            NewEntry::api_request(log.client(), detail),
-            Outcome {
-                status: entry_status,
-                summary: format!(
-                    "{} {}",
-                    status.as_u16(),
-                    status.canonical_reason().unwrap_or("")
-                ),
-                detail: crate::audit::to_detail(&outcome),
-                duration_ms: Some(outcome.latency_ms),
-            },
-        )
-        .await;
-    if let Err(error) = result {
-        tracing::error!(%error, "cannot log an API request in the action log");
+
+    /// After the answer: logs the request in one record unless a handler began an entry of
+    /// its own ([`RequestLog::begin`]).
+    pub async fn finish(self, response: Response) -> Response {
+        if self.lock().handled {
+            return response;
+        }
+        let status = response.status();
+        let outcome = ApiRequestOutcome {
+            status: status.as_u16(),
+            latency_ms: self.started.elapsed().as_millis() as u64,
+            ..Default::default()
+        };
+        let entry_status = if status.is_success() {
+            EntryStatus::Ok
+        } else if matches!(status.as_u16(), 401 | 403 | 421 | 429) {
+            EntryStatus::Denied
+        } else {
+            EntryStatus::Error
+        };
+        let detail = ApiRequestDetail {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            model: None,
+        };
+        let result = self
+            .audit
+            .record(
+                NewEntry::api_request(self.client(), detail),
+                Outcome {
+                    status: entry_status,
+                    summary: format!(
+                        "{} {}",
+                        status.as_u16(),
+                        status.canonical_reason().unwrap_or("")
+                    ),
+                    detail: crate::audit::to_detail(&outcome),
+                    duration_ms: Some(outcome.latency_ms),
+                },
+            )
+            .await;
+        if let Err(error) = result {
+            tracing::error!(%error, "cannot log an API request in the action log");
+        }
+        response
     }
-    response
 }

@@ -15,7 +15,7 @@ mod wire;
 pub(crate) use stream::StreamDecoder;
 
 use super::error_body::{ErrorDetails, Hint};
-use super::http::Transport;
+use super::http::{Endpoint, Transport};
 use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
@@ -35,7 +35,8 @@ const MIN_THINKING_BUDGET: u32 = 1024;
 /// A configured Anthropic provider.
 pub(crate) struct AnthropicProvider {
     transport: Transport,
-    base_url: String,
+    /// `POST` target of every call.
+    endpoint: Endpoint,
     max_tokens: Option<u32>,
 }
 
@@ -44,7 +45,7 @@ impl AnthropicProvider {
     pub fn new(transport: Transport, base_url: String, max_tokens: Option<u32>) -> Self {
         AnthropicProvider {
             transport,
-            base_url,
+            endpoint: Endpoint::new(format!("{base_url}/v1/messages")),
             max_tokens,
         }
     }
@@ -243,10 +244,9 @@ impl Provider for AnthropicProvider {
             "",
             key.as_ref(),
         )?;
-        let url = format!("{}/v1/messages", self.base_url);
         let bytes = self
             .transport
-            .post_stream(&url, headers, &body, key.as_ref(), parse_error)
+            .post_stream(&self.endpoint, headers, &body, key.as_ref(), parse_error)
             .await?;
         Ok(sse::decode(
             self.id(),

@@ -19,7 +19,7 @@ mod wire;
 pub(crate) use stream::StreamDecoder;
 
 use super::error_body::{ErrorDetails, Hint};
-use super::http::Transport;
+use super::http::{Endpoint, Transport};
 use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
@@ -305,10 +305,10 @@ impl Provider for GeminiProvider {
                 message: format!("'{model}' is not a valid Gemini model name"),
             });
         }
-        let url = format!(
+        let url = Endpoint::new(format!(
             "{}/models/{model}:streamGenerateContent?alt=sse",
             self.base_url
-        );
+        ));
         let bytes = self
             .transport
             .post_stream(&url, headers, &body, key.as_ref(), parse_error)

@@ -17,7 +17,7 @@ mod wire;
 pub(crate) use error::{hint, parse_error};
 pub(crate) use stream::StreamDecoder;
 
-use super::http::Transport;
+use super::http::{Endpoint, Transport};
 use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
@@ -31,7 +31,8 @@ pub(crate) const KIND: &str = "openai";
 /// A configured OpenAI provider.
 pub(crate) struct OpenAiProvider {
     transport: Transport,
-    base_url: String,
+    /// `POST` target of every call.
+    endpoint: Endpoint,
     max_tokens: Option<u32>,
 }
 
@@ -40,7 +41,7 @@ impl OpenAiProvider {
     pub fn new(transport: Transport, base_url: String, max_tokens: Option<u32>) -> Self {
         OpenAiProvider {
             transport,
-            base_url,
+            endpoint: Endpoint::new(format!("{base_url}/responses")),
             max_tokens,
         }
     }
@@ -208,10 +209,9 @@ impl Provider for OpenAiProvider {
         let mut headers = HeaderMap::new();
         self.transport
             .with_key(&mut headers, AUTHORIZATION, "Bearer ", key.as_ref())?;
-        let url = format!("{}/responses", self.base_url);
         let bytes = self
             .transport
-            .post_stream(&url, headers, &body, key.as_ref(), parse_error)
+            .post_stream(&self.endpoint, headers, &body, key.as_ref(), parse_error)
             .await?;
         Ok(sse::decode(
             self.id(),

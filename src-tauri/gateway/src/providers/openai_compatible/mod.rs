@@ -14,7 +14,7 @@ mod wire;
 
 pub(crate) use stream::StreamDecoder;
 
-use super::http::Transport;
+use super::http::{Endpoint, Transport};
 use super::openai::parse_error;
 use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
@@ -32,7 +32,8 @@ pub(crate) const KIND: &str = "openai-compatible";
 /// A configured OpenAI-compatible provider.
 pub(crate) struct OpenAiCompatibleProvider {
     transport: Transport,
-    base_url: String,
+    /// `POST` target of every call.
+    endpoint: Endpoint,
     max_tokens: Option<u32>,
 }
 
@@ -41,7 +42,7 @@ impl OpenAiCompatibleProvider {
     pub fn new(transport: Transport, base_url: String, max_tokens: Option<u32>) -> Self {
         OpenAiCompatibleProvider {
             transport,
-            base_url,
+            endpoint: Endpoint::new(format!("{base_url}/chat/completions")),
             max_tokens,
         }
     }
@@ -162,10 +163,9 @@ impl Provider for OpenAiCompatibleProvider {
         let mut headers = HeaderMap::new();
         self.transport
             .with_key(&mut headers, AUTHORIZATION, "Bearer ", key.as_ref())?;
-        let url = format!("{}/chat/completions", self.base_url);
         let bytes = self
             .transport
-            .post_stream(&url, headers, &body, key.as_ref(), parse_error)
+            .post_stream(&self.endpoint, headers, &body, key.as_ref(), parse_error)
             .await?;
         Ok(sse::decode(
             self.id(),
