@@ -454,7 +454,8 @@ impl ActionLog {
             serde_json::Value::Null => serde_json::Value::Object(Default::default()),
             other => serde_json::json!({ "value": other }),
         };
-        let text = detail.to_string();
+        // `to_string` of the serializer, not of `Display` (which writes through a formatter).
+        let text = serde_json::to_string(&detail).unwrap_or_else(|_| "{}".into());
         if text.len() <= MAX_DETAIL_BYTES {
             return text;
         }
