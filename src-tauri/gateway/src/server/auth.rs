@@ -1,8 +1,9 @@
 //! Authentication: every API request carries a Hearth client token (`hearth token create`) as
 //! `Authorization: Bearer`, `x-api-key` (Anthropic SDK) or `x-goog-api-key` (Gemini SDK), so
 //! the official SDKs work unchanged; Gemini routes also take `?key=` like Google's REST
-//! examples (the action log records paths without their query, and redaction masks `key=`). There is no way to turn this off. The matched
-//! [`Client`] is put in the request's extensions for the layers and handlers after it.
+//! examples (the action log records paths without their query, and redaction masks `key=`).
+//! There is no way to turn this off. The matched [`Client`] is put in the request's extensions
+//! for the checks and handlers after it (run by [`super::guard`]).
 
 use super::error::{ApiError, ApiFormat, ErrorKind};
 use super::request_log::RequestLog;
