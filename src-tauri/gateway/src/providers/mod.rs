@@ -14,7 +14,7 @@
 //! - `anthropic/`, `openai/`, `gemini/`, `openai_compatible/` — one folder per wire format:
 //!   `mod.rs` (request mapping, error body), `wire.rs` (serde structs), `stream.rs` (the
 //!   stream decoder, a small state machine), `tests.rs` (a local server replaying transcripts).
-//! - [`sse`] — SSE framing via `eventsource-stream` and the decoder driver; `portable` — tool
+//! - [`sse`] — SSE framing via `eventsource-stream2` and the decoder driver; `portable` — tool
 //!   names, call ids, history clean-up shared by the adapters; `http` — POST + status → typed
 //!   error; `error_body` — error classification; [`retry`](RetryPolicy) and [`Timeouts`];
 //!   [`pricing`] — the price table and [`cost_usd`]; `reasoning` — the provider-neutral

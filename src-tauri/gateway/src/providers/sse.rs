@@ -1,7 +1,7 @@
-//! Server-sent events → [`StreamEvent`]s. The byte stream is framed by the maintained
-//! `eventsource-stream` parser (correct whatever byte boundaries the chunks have, UTF-8
-//! included); each adapter supplies a `Decoder` that turns one SSE event into zero or more
-//! shared events.
+//! Server-sent events → [`StreamEvent`]s. The byte stream is framed by `eventsource-stream2`
+//! (the maintained fork of `eventsource-stream`, with a `memchr` line scanner instead of a
+//! `nom` parser; correct whatever byte boundaries the chunks have, UTF-8 included); each
+//! adapter supplies a `Decoder` that turns one SSE event into zero or more shared events.
 //!
 //! Once the decoder reports the answer complete, the upstream body is dropped at once, which
 //! closes the connection; dropping the returned stream does the same.
@@ -14,7 +14,7 @@ use crate::config::ProviderKind;
 use crate::keys::redact::scrub;
 use crate::keys::Secret;
 use bytes::{Bytes, BytesMut};
-use eventsource_stream::{Event, EventStreamError, Eventsource};
+use eventsource_stream2::{Event, Eventsource};
 use futures::{Stream, StreamExt};
 use std::collections::VecDeque;
 
@@ -34,14 +34,15 @@ pub(crate) trait Decoder: Send + 'static {
     fn is_done(&self) -> bool;
 }
 
-type SseStream = eventsource_stream::EventStream<ByteStream>;
+type SseStream = eventsource_stream2::EventStream<ByteStream>;
 
 /// The longest SSE line accepted (a server sending an endless line must not exhaust memory).
 pub(crate) const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
 
-/// Re-cuts the body at line ends, so the SSE parser (which rescans its buffer on every chunk)
-/// only ever sees whole lines and stays linear however long a line is; fails with a protocol
-/// error once a line grows past [`MAX_LINE_BYTES`]. Each byte is scanned once.
+/// Re-cuts the body at line ends, so the SSE parser only ever sees whole lines (it copies what
+/// follows each line it takes: with whole lines that stays linear however long a line is);
+/// fails with a protocol error once a line grows past [`MAX_LINE_BYTES`]. Each byte is
+/// scanned once.
 fn whole_lines(bytes: ByteStream, provider: String) -> ByteStream {
     let state = (Some(bytes), BytesMut::new());
     futures::stream::unfold(state, move |(upstream, mut partial)| {
@@ -113,15 +114,16 @@ pub(crate) fn decode<D: Decoder>(provider: &str, bytes: ByteStream, decoder: D) 
             let sse = st.sse.as_mut()?;
             let step = match sse.next().await {
                 Some(Ok(event)) => st.decoder.event(&event, &mut st.queue),
-                Some(Err(EventStreamError::Transport(error))) => Err(error),
-                Some(Err(EventStreamError::Utf8(e))) => Err(error_body::protocol(
-                    &st.provider,
-                    format!("the stream is not UTF-8: {e}"),
-                )),
-                Some(Err(EventStreamError::Parser(e))) => Err(error_body::protocol(
-                    &st.provider,
-                    format!("the stream is not server-sent events: {e}"),
-                )),
+                // The parser accepts any line (the SSE spec ignores what it does not know): the
+                // only errors are the transport's and text that is not UTF-8.
+                Some(Err(error)) => Err(match error.as_utf8().copied() {
+                    Some(e) => {
+                        error_body::protocol(&st.provider, format!("the stream is not UTF-8: {e}"))
+                    }
+                    None => error.into_transport().unwrap_or_else(|| {
+                        error_body::protocol(&st.provider, "the stream could not be read")
+                    }),
+                }),
                 None => {
                     st.sse = None;
                     st.decoder.finish(&mut st.queue)
@@ -218,6 +220,42 @@ mod tests {
         assert_eq!(error, None);
         assert_eq!(testing::text_of(&events), "ab");
         assert_eq!(events.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn comments_unknown_fields_and_lines_without_a_colon_are_ignored() {
+        // OpenRouter sends `: OPENROUTER PROCESSING` comments; the SSE spec ignores unknown
+        // fields and treats a line without a colon as a field with an empty value.
+        let body = concat!(
+            ": OPENROUTER PROCESSING\n\n",
+            "retry: 3000\n",
+            "x-custom: anything\n",
+            "oddline\n",
+            r#"data: {"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}"#,
+            "\n\n",
+            r#"data: {"choices":[{"index":0,"delta":{"content":"b"},"finish_reason":"stop"}]}"#,
+            "\n\ndata: [DONE]\n\n",
+        );
+        let decoder = openai_compatible::StreamDecoder::new("p", ToolNames::default());
+        let (events, error) = testing::decode_chunks(vec![Bytes::from(body)], decoder).await;
+        assert_eq!(error, None);
+        assert_eq!(testing::text_of(&events), "ab");
+    }
+
+    #[tokio::test]
+    async fn bytes_that_are_not_utf8_are_a_clear_protocol_error() {
+        let mut body = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"".to_vec();
+        body.extend_from_slice(&[0xff, 0xfe]);
+        body.extend_from_slice(b"\"},\"finish_reason\":null}]}\n\n");
+        let decoder = openai_compatible::StreamDecoder::new("p", ToolNames::default());
+        let (events, error) = testing::decode_chunks(vec![Bytes::from(body)], decoder).await;
+        assert!(events.is_empty(), "{events:?}");
+        match error {
+            Some(ProviderError::Protocol { message, .. }) => {
+                assert!(message.contains("not UTF-8"), "{message}")
+            }
+            other => panic!("expected a protocol error, got {other:?}"),
+        }
     }
 
     #[tokio::test]

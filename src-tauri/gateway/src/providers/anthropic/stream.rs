@@ -10,7 +10,7 @@ use crate::providers::error_body;
 use crate::providers::portable::{self, ToolNames};
 use crate::providers::sse::{parse_data, Decoder};
 use crate::providers::{ProviderError, StopReason, StreamEvent};
-use eventsource_stream::Event;
+use eventsource_stream2::Event;
 use std::collections::{HashMap, VecDeque};
 
 /// What is being accumulated for one open content block.

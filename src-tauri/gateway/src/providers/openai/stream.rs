@@ -11,7 +11,7 @@ use crate::providers::error_body::{self, ErrorDetails};
 use crate::providers::portable::{self, ToolNames};
 use crate::providers::sse::{parse_data, Decoder};
 use crate::providers::{ProviderError, StopReason, StreamEvent};
-use eventsource_stream::Event;
+use eventsource_stream2::Event;
 use std::collections::VecDeque;
 
 /// The Responses stream state machine.

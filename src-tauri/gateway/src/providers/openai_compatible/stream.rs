@@ -9,7 +9,7 @@ use crate::providers::error_body::{self, ErrorDetails};
 use crate::providers::portable::{self, ToolNames};
 use crate::providers::sse::{parse_data, Decoder};
 use crate::providers::{ProviderError, StopReason, StreamEvent};
-use eventsource_stream::Event;
+use eventsource_stream2::Event;
 use std::collections::{BTreeMap, VecDeque};
 
 /// A tool call being assembled from deltas.
