@@ -15,21 +15,18 @@ pub struct ServerState {
     pub tokens: TokenStore,
     /// Per-token request budget.
     pub limiter: RateLimiter,
-    /// The one outbound HTTP client.
-    pub http: reqwest::Client,
-    /// The providers built from the current configuration (through `http`).
+    /// The providers built from the current configuration, all sending through one HTTP
+    /// client ([`crate::providers::http_client`]).
     pub providers: Arc<ProviderCache>,
 }
 
 impl ServerState {
     /// The state for `gateway`.
     pub fn new(gateway: Gateway) -> Self {
-        let http = crate::providers::http_client();
         ServerState {
             tokens: TokenStore::new(gateway.store().clone()),
             limiter: RateLimiter::default(),
-            providers: Arc::new(ProviderCache::new(http.clone())),
-            http,
+            providers: Arc::new(ProviderCache::new(crate::providers::http_client())),
             gateway,
         }
     }
