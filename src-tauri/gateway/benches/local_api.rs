@@ -4,7 +4,7 @@
 //! One run, four paths to the same local upstream (an in-process Chat Completions server that
 //! streams a 6-chunk answer at once):
 //! - **direct** to the upstream,
-//! - **bare**: a pass-through proxy process on the same stack as Hearth (axum, reqwest, one
+//! - **bare**: a pass-through proxy process on the same stack as Hearth (axum, hyper-util, one
 //!   thread) with no parsing, checks or log — the floor: what the extra local hop itself costs,
 //! - **through Hearth**: a separate server process (this binary re-executed in serve mode:
 //!   `Gateway::open` on a temp data dir + `server::run`, the code `hearth serve` runs; or the
@@ -66,40 +66,43 @@ async fn serve_mode(dir: String) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Bare proxy mode (the floor): the same HTTP stack as Hearth (axum server, reqwest client, one
-/// thread) passing bytes through with no parsing, logging or checks. What an extra local hop
+/// Bare proxy mode (the floor): the same HTTP stack as Hearth (axum server, hyper-util client,
+/// one thread) passing bytes through with no parsing, logging or checks. What an extra local hop
 /// costs on this machine; Hearth's own work is the difference.
 async fn bare_proxy_mode(upstream: String) -> Result<(), Box<dyn std::error::Error>> {
     use axum::body::Body;
     use axum::extract::{Request, State};
     use axum::response::Response;
-    async fn forward(
-        State((http, upstream)): State<(reqwest::Client, String)>,
-        request: Request,
-    ) -> Response {
+    use http_body_util::BodyExt;
+    type Http = hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        http_body_util::Full<bytes::Bytes>,
+    >;
+    async fn forward(State((http, upstream)): State<(Http, String)>, request: Request) -> Response {
         let path = request.uri().path().to_string();
         let body = match axum::body::to_bytes(request.into_body(), 1 << 20).await {
             Ok(body) => body,
             Err(_) => return Response::builder().status(400).body(Body::empty()).unwrap(),
         };
-        let answer = http
-            .post(format!("{upstream}{path}"))
+        let outbound = http::Request::post(format!("{upstream}{path}"))
             .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await;
-        match answer {
+            .body(http_body_util::Full::new(body))
+            .unwrap();
+        match http.request(outbound).await {
             Ok(answer) => Response::builder()
                 .status(answer.status().as_u16())
                 .header("content-type", "text/event-stream")
-                .body(Body::from_stream(answer.bytes_stream()))
+                .body(Body::from_stream(answer.into_body().into_data_stream()))
                 .unwrap(),
             Err(_) => Response::builder().status(502).body(Body::empty()).unwrap(),
         }
     }
+    let http: Http =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http();
     let app = axum::Router::new()
         .fallback(forward)
-        .with_state((reqwest::Client::new(), upstream));
+        .with_state((http, upstream));
     let (listener, addr) = server::bind("127.0.0.1:0", false).await?;
     println!("listening on http://{addr}");
     server::serve(listener, app, until_stdin_closes()).await?;

@@ -35,7 +35,7 @@ pub async fn probe(
     config: &ProviderConfig,
     model: Option<&str>,
     keys: &KeyStore,
-    http: reqwest::Client,
+    http: crate::providers::HttpClient,
 ) -> Result<ProbeReport, ProbeError> {
     let model = model
         .map(str::to_string)

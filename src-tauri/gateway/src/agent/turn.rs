@@ -48,7 +48,7 @@ pub struct Agent {
     /// Where deltas, tool calls and results are published.
     pub bus: EventBus,
     /// The one HTTP client for provider calls.
-    pub http: reqwest::Client,
+    pub http: crate::providers::HttpClient,
     /// The action log.
     pub audit: ActionLog,
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// The provider `id` configured by `config`, sending through `http` (use
 /// [`super::http_client`]), with the default [`RetryPolicy`] and [`Timeouts`].
-pub fn build(id: &str, config: &ProviderConfig, http: reqwest::Client) -> Arc<dyn Provider> {
+pub fn build(id: &str, config: &ProviderConfig, http: super::HttpClient) -> Arc<dyn Provider> {
     build_with(
         id,
         config,
@@ -29,7 +29,7 @@ pub fn build(id: &str, config: &ProviderConfig, http: reqwest::Client) -> Arc<dy
 pub fn build_with(
     id: &str,
     config: &ProviderConfig,
-    http: reqwest::Client,
+    http: super::HttpClient,
     retry: RetryPolicy,
     timeouts: Timeouts,
 ) -> Arc<dyn Provider> {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 /// Built providers by id, valid for one configuration. Cheap to share.
 pub struct ProviderCache {
-    http: reqwest::Client,
+    http: crate::providers::HttpClient,
     built: Mutex<Option<Built>>,
 }
 
@@ -21,7 +21,7 @@ struct Built {
 
 impl ProviderCache {
     /// An empty cache whose providers send through `http` (use [`super::http_client`]).
-    pub fn new(http: reqwest::Client) -> Self {
+    pub fn new(http: crate::providers::HttpClient) -> Self {
         ProviderCache {
             http,
             built: Mutex::new(None),
@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn a_provider_is_built_once_per_configuration() {
-        let cache = ProviderCache::new(reqwest::Client::new());
+        let cache = ProviderCache::new(crate::providers::http_client());
         let first = config("http://127.0.0.1:1/v1");
         let a = cache.get(&first, "local").unwrap();
         let b = cache.get(&first, "local").unwrap();

@@ -47,11 +47,13 @@ pub mod sse;
 #[cfg(test)]
 pub(crate) mod testing;
 mod timeouts;
+#[cfg(test)]
+mod tls_tests;
 
 pub use build::{build, build_with};
 pub use cache::ProviderCache;
 pub use error::{ProviderError, TimeoutKind};
-pub use http::{http_client, CONNECT_TIMEOUT};
+pub use http::{http_client, HttpClient, CONNECT_TIMEOUT};
 pub use pricing::cost_usd;
 pub use reasoning::{Reasoning, ReasoningEffort};
 pub use retry::{ResilientProvider, RetryPolicy};

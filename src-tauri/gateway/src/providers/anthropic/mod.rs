@@ -20,7 +20,7 @@ use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
 use crate::keys::Secret;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use wire::{ContentBlock, MessagesRequest, ThinkingConfig, WireMessage, WireTool};
 
 /// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].

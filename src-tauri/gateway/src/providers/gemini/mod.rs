@@ -24,7 +24,7 @@ use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
 use crate::keys::Secret;
-use reqwest::header::{HeaderMap, HeaderName};
+use http::header::{HeaderMap, HeaderName};
 use std::collections::HashMap;
 use std::time::Duration;
 use wire::{

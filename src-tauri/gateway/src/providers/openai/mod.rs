@@ -22,7 +22,7 @@ use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError, Reasoning};
 use crate::conversation::{Block, Role};
 use crate::keys::Secret;
-use reqwest::header::{HeaderMap, AUTHORIZATION};
+use http::header::{HeaderMap, AUTHORIZATION};
 use wire::{FunctionTool, InputItem, ReasoningConfig, ResponsesRequest, SummaryText};
 
 /// The provider kind name recorded in [`crate::conversation::Opaque::provider_kind`].

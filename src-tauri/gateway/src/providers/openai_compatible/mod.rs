@@ -20,7 +20,7 @@ use super::portable::{self, ToolNames};
 use super::{sse, ChatRequest, EventStream, Provider, ProviderError};
 use crate::conversation::{Block, Message, Role};
 use crate::keys::Secret;
-use reqwest::header::{HeaderMap, AUTHORIZATION};
+use http::header::{HeaderMap, AUTHORIZATION};
 use wire::{
     ChatFunction, ChatFunctionCall, ChatMessage, ChatTool, ChatToolCall, CompletionRequest,
     StreamOptions,
