@@ -274,6 +274,16 @@ pub(crate) fn provider(
     id: &str,
     base_url: &str,
 ) -> std::sync::Arc<dyn super::Provider> {
+    provider_with_client(kind, id, base_url, super::http_client())
+}
+
+/// [`provider`] over a given HTTP client (e.g. one trusting a test certificate).
+pub(crate) fn provider_with_client(
+    kind: crate::config::ProviderKind,
+    id: &str,
+    base_url: &str,
+    http: super::HttpClient,
+) -> std::sync::Arc<dyn super::Provider> {
     let config = crate::config::ProviderConfig {
         kind,
         base_url: Some(base_url.to_string()),
@@ -290,7 +300,7 @@ pub(crate) fn provider(
         first_token: Duration::from_secs(5),
         idle: Duration::from_secs(5),
     };
-    super::build_with(id, &config, super::http_client(), retry, timeouts)
+    super::build_with(id, &config, http, retry, timeouts)
 }
 
 /// A request for `model` with one user message and one tool, `files.read`.

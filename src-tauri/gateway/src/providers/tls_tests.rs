@@ -4,12 +4,10 @@
 
 use super::http::HttpClient;
 use super::testing;
-use super::{build_with, RetryPolicy, Timeouts};
-use crate::config::{ProviderConfig, ProviderKind};
+use crate::config::ProviderKind;
 use crate::keys::Secret;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const ANSWER: &str =
@@ -64,23 +62,8 @@ async fn https_server() -> (
 }
 
 fn provider_at(port: u16, http: HttpClient) -> Arc<dyn super::Provider> {
-    let config = ProviderConfig {
-        kind: ProviderKind::OpenAiCompatible,
-        base_url: Some(format!("https://localhost:{port}/v1")),
-        models: vec![],
-        key_env: None,
-        fallback: vec![],
-        max_tokens: None,
-    };
-    let retry = RetryPolicy {
-        max_attempts: 1,
-        ..Default::default()
-    };
-    let timeouts = Timeouts {
-        first_token: Duration::from_secs(5),
-        idle: Duration::from_secs(5),
-    };
-    build_with("tls", &config, http, retry, timeouts)
+    let base_url = format!("https://localhost:{port}/v1");
+    testing::provider_with_client(ProviderKind::OpenAiCompatible, "tls", &base_url, http)
 }
 
 #[tokio::test]
