@@ -1,6 +1,7 @@
 //! Model calls over TLS against a real local HTTPS server (rustls, a self-signed certificate
 //! made for the test): the answer streams when the certificate is trusted, and an untrusted one
-//! is refused with a clear network error that holds no key.
+//! is refused with a clear network error that holds no key. Also: an address that is no http(s)
+//! URL is refused before anything is sent.
 
 use super::http::HttpClient;
 use super::testing;
@@ -117,4 +118,21 @@ async fn a_certificate_not_signed_by_a_known_authority_is_refused() {
     assert!(shown.to_lowercase().contains("certificate"), "{shown}");
     assert!(!shown.contains("sk-tls-test-key"), "{shown}");
     assert_eq!(served.await.unwrap(), None, "no request reached the server");
+}
+
+#[tokio::test]
+async fn a_provider_address_that_is_no_http_url_is_a_clear_error() {
+    for base_url in ["ftp://example.com/v1", "not a url"] {
+        let provider = testing::provider(ProviderKind::OpenAiCompatible, "p", base_url);
+        let error = provider
+            .stream(testing::simple_request("m"), None)
+            .await
+            .err()
+            .expect("nothing is sent");
+        assert_eq!(error.kind(), "network", "{base_url}: {error}");
+        assert!(
+            error.to_string().contains("not a valid http(s) URL"),
+            "{base_url}: {error}"
+        );
+    }
 }
