@@ -1,8 +1,11 @@
 //! Local API benchmark: `cargo bench -p hearth-gateway --bench local_api` (or
 //! `tests/bench/local_api.sh`, which also installs LiteLLM proxy into a private virtualenv).
 //!
-//! One run, four paths to the same local upstream (an in-process Chat Completions server that
-//! streams a 6-chunk answer at once):
+//! One run, four paths to the same local upstream (a Chat Completions server that streams a
+//! 6-chunk answer at once, in a process of its own like any local model server — this binary
+//! re-executed in upstream mode; `HEARTH_BENCH_UPSTREAM_IN_PROCESS=1` runs it inside the bench
+//! process instead, where the direct path never leaves the bench's own runtime, which no real
+//! client of a real server gets):
 //! - **direct** to the upstream,
 //! - **bare**: a pass-through proxy process on the same stack as Hearth (axum, hyper-util, one
 //!   thread) with no parsing, checks or log — the floor: what the extra local hop itself costs,
@@ -33,6 +36,11 @@ use std::time::{Duration, Instant};
 const SERVE_ENV: &str = "HEARTH_BENCH_SERVE_DIR";
 /// Set in the child that runs the bare pass-through proxy (the floor): the upstream's base URL.
 const BARE_ENV: &str = "HEARTH_BENCH_BARE_UPSTREAM";
+/// Set in the child that runs the upstream.
+const UPSTREAM_ENV: &str = "HEARTH_BENCH_UPSTREAM_CHILD";
+/// Set (by the user) to run the upstream inside the bench process instead, as before
+/// 2026-12-07: the direct path then never leaves the bench's own runtime (see docs).
+const IN_PROCESS_ENV: &str = "HEARTH_BENCH_UPSTREAM_IN_PROCESS";
 
 /// LiteLLM refuses to start without a strong master key; clients of both proxies authenticate.
 const LITELLM_KEY: &str = "sk-bench-fake-0f3c9a7e5d2b4186a9c0e7f1d3b5a8c2e4f6a8b0";
@@ -53,6 +61,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .enable_all()
             .build()?;
         return runtime.block_on(bare_proxy_mode(upstream));
+    }
+    if std::env::var_os(UPSTREAM_ENV).is_some() {
+        return runtime.block_on(upstream_mode());
     }
     runtime.block_on(bench())
 }
@@ -109,6 +120,15 @@ async fn bare_proxy_mode(upstream: String) -> Result<(), Box<dyn std::error::Err
     Ok(())
 }
 
+/// Upstream mode (a child process, like a real local model server): the upstream until stdin
+/// closes.
+async fn upstream_mode() -> Result<(), Box<dyn std::error::Error>> {
+    let base = start_upstream().await?;
+    println!("listening on {base}");
+    until_stdin_closes().await;
+    Ok(())
+}
+
 /// Resolves when the parent closes the child's stdin (how the bench stops its servers).
 async fn until_stdin_closes() {
     let _ = tokio::task::spawn_blocking(|| {
@@ -128,7 +148,14 @@ fn env_usize(name: &str, default: usize) -> usize {
 async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     let sequential = env_usize("HEARTH_BENCH_SEQUENTIAL", 1000);
     let concurrent = env_usize("HEARTH_BENCH_CONCURRENT", 200);
-    let upstream = start_upstream().await?;
+    // The upstream is a process of its own, like any local model server (Ollama, llama.cpp):
+    // the direct path crosses processes once each way, as it would for a real client.
+    let (upstream, mut upstream_child) = if std::env::var_os(IN_PROCESS_ENV).is_some() {
+        (start_upstream().await?, None)
+    } else {
+        let child = HearthChild::upstream()?;
+        (child.base.clone(), Some(child))
+    };
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("hearth");
     let token = prepare_data_dir(&data, &upstream).await?;
@@ -332,6 +359,9 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     }
     hearth.stop();
     bare.stop();
+    if let Some(child) = upstream_child.as_mut() {
+        child.stop();
+    }
     drop(litellm);
     Ok(())
 }
@@ -476,6 +506,13 @@ struct HearthChild {
 }
 
 impl HearthChild {
+    /// The upstream (this binary in upstream mode; never behind `HEARTH_BENCH_WRAP`).
+    fn upstream() -> Result<HearthChild, Box<dyn std::error::Error>> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command.env(UPSTREAM_ENV, "1");
+        Self::spawn(command)
+    }
+
     /// The bare pass-through proxy to `upstream` (this binary in bare proxy mode).
     fn bare(upstream: &str) -> Result<HearthChild, Box<dyn std::error::Error>> {
         let mut command = Self::wrapped()?;
