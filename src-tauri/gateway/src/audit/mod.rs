@@ -20,6 +20,8 @@ mod since;
 #[cfg(test)]
 mod commit_tests;
 #[cfg(test)]
+mod journal_kill_tests;
+#[cfg(test)]
 mod journal_tests;
 #[cfg(test)]
 mod tests;
