@@ -103,25 +103,36 @@ fn remember(live: &LiveConfig, config: &Config) {
     }
 }
 
+/// Records the changes made while no process watched (against the copy last seen) and
+/// remembers the configuration in force, which it returns.
+async fn record_offline_changes(live: &LiveConfig, audit: &ActionLog) -> Arc<Config> {
+    let current: Arc<Config> = live.current();
+    // No copy yet: the first start on this data dir. What was set before it (e.g. `hearth
+    // provider add` before the first `hearth serve`) is logged against the defaults.
+    let (seen, via) = match std::fs::read_to_string(seen_path(live)) {
+        Ok(text) => (
+            toml::from_str::<Config>(&text).ok(),
+            "config.toml (while Hearth was not running)",
+        ),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => (
+            Some(Config::default()),
+            "config.toml (before Hearth first ran)",
+        ),
+        Err(_) => (None, ""),
+    };
+    if let Some(seen) = seen {
+        record_changes(audit, &seen, &current, via).await;
+    }
+    remember(live, &current);
+    current
+}
+
 /// Records config changes until the bus closes: first those made while no process watched
 /// (against the copy last seen), then every change announced on the bus. Run it in the process
 /// that owns the data (the app, `hearth serve`).
 pub async fn record_config_changes(live: LiveConfig, audit: ActionLog) {
     let mut events = live.bus().subscribe_config_reloads();
-    let mut previous: Arc<Config> = live.current();
-    let seen = std::fs::read_to_string(seen_path(&live))
-        .ok()
-        .and_then(|text| toml::from_str::<Config>(&text).ok());
-    if let Some(seen) = seen {
-        record_changes(
-            &audit,
-            &seen,
-            &previous,
-            "config.toml (while Hearth was not running)",
-        )
-        .await;
-    }
-    remember(&live, &previous);
+    let mut previous = record_offline_changes(&live, &audit).await;
     loop {
         let event = match events.recv().await {
             Ok(event) => event,
@@ -232,5 +243,51 @@ mod tests {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         task.abort();
+    }
+
+    async fn config_changes(audit: &ActionLog) -> Vec<crate::audit::LogEntry> {
+        let query = crate::audit::LogQuery {
+            kind: Some(crate::audit::EntryKind::ConfigChange),
+            ..Default::default()
+        };
+        audit.entries(query).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn settings_made_before_the_first_start_are_logged_once_against_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let store = crate::store::Store::open(&dir.path().join("h.db")).unwrap();
+        let audit = ActionLog::new(store, crate::keys::Redactor::new());
+
+        // A fresh data dir: nothing differs from the defaults, nothing is logged.
+        let live = LiveConfig::load(&path, crate::events::EventBus::default()).unwrap();
+        record_offline_changes(&live, &audit).await;
+        assert!(config_changes(&audit).await.is_empty());
+
+        // Another fresh data dir where a provider was added before the first start.
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        let path = other.join("config.toml");
+        let live = LiveConfig::load(&path, crate::events::EventBus::default()).unwrap();
+        live.edit(|doc| {
+            let providers = crate::config::edit::table_mut(doc, "providers");
+            providers["up"] = toml_edit::table();
+            providers["up"]["kind"] = toml_edit::value("openai-compatible");
+            providers["up"]["base_url"] = toml_edit::value("http://127.0.0.1:9/v1");
+            Ok(())
+        })
+        .unwrap();
+        let live = LiveConfig::load(&path, crate::events::EventBus::default()).unwrap();
+        record_offline_changes(&live, &audit).await;
+        let entries = config_changes(&audit).await;
+        let text = serde_json::to_string(&entries).unwrap();
+        assert_eq!(entries.len(), 1, "{text}");
+        assert!(text.contains("providers.up"), "{text}");
+        assert!(text.contains("before Hearth first ran"), "{text}");
+
+        // The next start has the copy: nothing new.
+        record_offline_changes(&live, &audit).await;
+        assert_eq!(config_changes(&audit).await.len(), 1);
     }
 }
