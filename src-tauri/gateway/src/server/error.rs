@@ -49,8 +49,10 @@ pub enum ErrorKind {
     Unauthenticated,
     /// The token may not do this, or the request came from a refused origin or host (403).
     Forbidden,
-    /// No such model or route (404).
+    /// No such model (404).
     NotFound,
+    /// No such route or method (404).
+    NoRoute,
     /// The Host header names neither loopback nor an allowed name (421).
     MisdirectedHost,
     /// The body is larger than `server.max_body_bytes` (413).
@@ -87,7 +89,7 @@ impl ApiError {
             ErrorKind::InvalidRequest => StatusCode::BAD_REQUEST,
             ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::NotFound | ErrorKind::NoRoute => StatusCode::NOT_FOUND,
             ErrorKind::MisdirectedHost => StatusCode::MISDIRECTED_REQUEST,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -155,7 +157,7 @@ impl ApiError {
             (ApiFormat::OpenAi, ErrorKind::Forbidden | ErrorKind::MisdirectedHost) => {
                 "permission_error"
             }
-            (ApiFormat::OpenAi, ErrorKind::NotFound) => "not_found_error",
+            (ApiFormat::OpenAi, ErrorKind::NotFound | ErrorKind::NoRoute) => "not_found_error",
             (ApiFormat::OpenAi, ErrorKind::RateLimited) => "rate_limit_error",
             (ApiFormat::OpenAi, ErrorKind::Upstream | ErrorKind::Overloaded) => "upstream_error",
             (ApiFormat::OpenAi, ErrorKind::Internal) => "server_error",
@@ -164,7 +166,7 @@ impl ApiError {
             (ApiFormat::Anthropic, ErrorKind::Forbidden | ErrorKind::MisdirectedHost) => {
                 "permission_error"
             }
-            (ApiFormat::Anthropic, ErrorKind::NotFound) => "not_found_error",
+            (ApiFormat::Anthropic, ErrorKind::NotFound | ErrorKind::NoRoute) => "not_found_error",
             (ApiFormat::Anthropic, ErrorKind::TooLarge) => "request_too_large",
             (ApiFormat::Anthropic, ErrorKind::RateLimited) => "rate_limit_error",
             (ApiFormat::Anthropic, ErrorKind::Overloaded) => "overloaded_error",
@@ -357,6 +359,19 @@ mod tests {
         let busy = ApiError::new(ErrorKind::Overloaded, ApiFormat::Gemini, "busy");
         assert_eq!(busy.status.as_u16(), 503);
         assert_eq!(busy.type_name(), "UNAVAILABLE");
+    }
+
+    #[test]
+    fn an_unknown_route_is_not_reported_as_an_unknown_model() {
+        let code = |kind| {
+            let error = ApiError::new(kind, ApiFormat::OpenAi, "x");
+            let body: serde_json::Value = serde_json::from_str(&error.body_json()).unwrap();
+            assert_eq!(error.status, StatusCode::NOT_FOUND);
+            assert_eq!(body["error"]["type"], "not_found_error");
+            body["error"]["code"].clone()
+        };
+        assert_eq!(code(ErrorKind::NotFound), "model_not_found");
+        assert_eq!(code(ErrorKind::NoRoute), serde_json::Value::Null);
     }
 
     #[test]

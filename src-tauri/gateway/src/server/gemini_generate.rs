@@ -44,7 +44,7 @@ pub enum Method {
 /// The model name and method of the path after `/v1beta/models/` (e.g.
 /// `loc/llama-x:generateContent`; a model name may itself contain `:`).
 pub fn parse_target(target: &str) -> Result<(String, Method), ApiError> {
-    let not_found = |message: String| ApiError::new(ErrorKind::NotFound, FORMAT, message);
+    let not_found = |message: String| ApiError::new(ErrorKind::NoRoute, FORMAT, message);
     let Some((model, method)) = target.rsplit_once(':') else {
         return Err(not_found(format!(
             "no method in 'models/{target}': use models/MODEL:generateContent or \

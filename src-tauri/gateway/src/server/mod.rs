@@ -106,7 +106,7 @@ pub fn router(state: ServerState) -> Router {
 async fn not_found(request: axum::extract::Request) -> ApiError {
     let format = ApiFormat::detect(request.uri().path(), request.headers());
     ApiError::new(
-        ErrorKind::NotFound,
+        ErrorKind::NoRoute,
         format,
         format!("no route {} {}", request.method(), request.uri().path()),
     )
