@@ -21,6 +21,8 @@ pub mod store;
 pub mod tools;
 
 mod gateway;
+#[cfg(all(test, unix))]
+mod test_child;
 
 pub use gateway::{Gateway, GatewayError};
 

@@ -186,11 +186,12 @@ fn read_lines(path: &Path) -> std::io::Result<Vec<Draft>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::audit::record::Phase;
 
-    fn draft(n: i64) -> Draft {
+    /// A begin record numbered `n` (also at `n` ms).
+    pub fn draft(n: i64) -> Draft {
         Draft {
             entry_id: format!("entry-{n}"),
             phase: Phase::Begin,

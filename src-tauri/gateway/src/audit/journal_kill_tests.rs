@@ -3,10 +3,8 @@
 //! every line the child had written — an appended line is in the file (the page cache) when
 //! `append` returns, not in a buffer of the process.
 
+use super::journal::tests::draft;
 use super::journal::Journal;
-use super::record::{Draft, Phase};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Set in the child's environment: the database path whose journal it writes.
@@ -15,21 +13,6 @@ const CHILD_DB_ENV: &str = "HEARTH_JOURNAL_KILL_CHILD_DB";
 const READY: &str = "JOURNAL-CHILD-READY";
 /// Lines the child writes: enough to pass [`super::journal::ROTATE_BYTES`] several times.
 const LINES: i64 = 3_000;
-
-fn draft(n: i64) -> Draft {
-    Draft {
-        entry_id: format!("entry-{n}"),
-        phase: Phase::Begin,
-        at_ms: n,
-        kind: "api_request".into(),
-        actor: "api:killed".into(),
-        conversation_id: None,
-        status: "pending".into(),
-        summary: format!("POST /v1/chat/completions local/model-{n}"),
-        detail: r#"{"method":"POST","path":"/v1/chat/completions"}"#.into(),
-        duration_ms: None,
-    }
-}
 
 /// The child's side; does nothing unless started by [`a_killed_process_leaves_every_line`].
 #[test]
@@ -52,31 +35,14 @@ fn journal_child_appends_until_killed() {
 fn a_killed_process_leaves_every_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hearth.db");
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "audit::journal_kill_tests::journal_child_appends_until_killed",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_DB_ENV, &path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (found, ready) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains(READY) {
-                let _ = found.send(());
-                return;
-            }
-        }
-    });
-    let ready = ready.recv_timeout(Duration::from_secs(60));
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    let child = crate::test_child::spawn(
+        "audit::journal_kill_tests::journal_child_appends_until_killed",
+        CHILD_DB_ENV,
+        &path,
+        READY,
+    );
+    let ready = child.ready(Duration::from_secs(60));
+    child.kill();
     ready.expect("the child never became ready");
 
     let (_, leftovers) = Journal::open(&path).unwrap();

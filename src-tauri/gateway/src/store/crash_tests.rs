@@ -4,8 +4,6 @@
 
 use super::{Store, FLUSH_INTERVAL};
 use crate::conversation::{Message, MessageStatus};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Set in the child's environment: the database path it writes to.
@@ -47,34 +45,16 @@ fn crash_child_streams_until_killed() {
 fn a_killed_writer_leaves_an_interrupted_answer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hearth.db");
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "store::crash_tests::crash_child_streams_until_killed",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_DB_ENV, &path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (found, ready) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            // The test harness may print its own text before ours on the same line.
-            if let Some((_, id)) = line.split_once(READY) {
-                let _ = found.send(id.trim().to_owned());
-                return;
-            }
-        }
-    });
-    let id = ready.recv_timeout(Duration::from_secs(60));
+    let child = crate::test_child::spawn(
+        "store::crash_tests::crash_child_streams_until_killed",
+        CHILD_DB_ENV,
+        &path,
+        READY,
+    );
+    let id = child.ready(Duration::from_secs(60));
     // Let a few more batches reach the disk, then kill mid-stream.
     std::thread::sleep(FLUSH_INTERVAL * 2);
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    child.kill();
     let id = id.expect("the child never became ready");
 
     let store = Store::open(&path).unwrap();
