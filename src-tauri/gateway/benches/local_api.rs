@@ -161,6 +161,15 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     let token = prepare_data_dir(&data, &upstream).await?;
     let mut hearth = HearthChild::start(&data)?;
     let mut bare = HearthChild::bare(&upstream)?;
+    let b_env = std::env::var("HEARTH_BENCH_B_ENV").ok();
+    let mut hearth_b = match &b_env {
+        Some(vars) => {
+            let data_b = dir.path().join("hearth-b");
+            let token_b = prepare_data_dir(&data_b, &upstream).await?;
+            Some((HearthChild::start_with(&data_b, vars)?, token_b))
+        }
+        None => None,
+    };
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_rss = rss_kib(hearth.child.id());
     let http = reqwest::Client::builder()
@@ -186,6 +195,15 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
             key: token.clone(),
         },
     ];
+    let mut targets = targets;
+    if let Some((child, token_b)) = &hearth_b {
+        targets.push(Target {
+            name: "hearth-b",
+            url: format!("{}/v1/chat/completions", child.base),
+            model: "up/bench".into(),
+            key: token_b.clone(),
+        });
+    }
     // Warm up every path (connections, caches).
     for target in &targets {
         for _ in 0..50 {
@@ -200,6 +218,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         .map(|target| match target.name {
             "hearth" => Some(hearth.child.id()),
             "bare" => Some(bare.child.id()),
+            "hearth-b" => hearth_b.as_ref().map(|(child, _)| child.child.id()),
             _ => None,
         })
         .collect();
@@ -211,9 +230,15 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|_| Vec::with_capacity(sequential))
         .collect();
-    for _ in 0..sequential {
-        for (target, samples) in targets.iter().zip(samples.iter_mut()) {
-            samples.push(one(&http, target).await?);
+    for round in 0..sequential {
+        // With a B server, A and B swap places every other round: neither always follows the
+        // other (whose leftover work after its answer could slow the next request down).
+        let mut order: Vec<usize> = (0..targets.len()).collect();
+        if hearth_b.is_some() && round % 2 == 1 {
+            order.swap(2, 3);
+        }
+        for i in order {
+            samples[i].push(one(&http, &targets[i]).await?);
         }
     }
     let mut cpu_per_request = Vec::new();
@@ -237,6 +262,10 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         }
         cpu_per_request.push((target.name, per_request(total), threads.join(", ")));
     }
+    let paired = match (samples.get(2), samples.get(3)) {
+        (Some(a), Some(b)) if hearth_b.is_some() => Some(PairedDelta::of(a, b)),
+        _ => None,
+    };
     for (target, samples) in targets.iter().zip(samples) {
         results.push((target.name, "sequential", Summary::of(samples)));
     }
@@ -303,7 +332,7 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
         let Some(direct) = find("direct") else {
             continue;
         };
-        for via in ["bare", "hearth", "litellm"] {
+        for via in ["bare", "hearth", "hearth-b", "litellm"] {
             if let Some(s) = find(via) {
                 println!(
                     "| {via} | {mode} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
@@ -338,6 +367,13 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    if let (Some(paired), Some(vars)) = (&paired, &b_env) {
+        println!();
+        println!(
+            "hearth-b ({vars}) − hearth, paired request by request: median TTFB {:+.4} ms, median total {:+.4} ms; B faster in {:.0}% of TTFB pairs",
+            paired.ttfb_median, paired.total_median, paired.b_faster_percent
+        );
+    }
     println!();
     for (name, micros, threads) in &cpu_per_request {
         println!("{name}: CPU per sequential request {micros:.0} µs ({threads})");
@@ -359,6 +395,9 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     }
     hearth.stop();
     bare.stop();
+    if let Some((child, _)) = hearth_b.as_mut() {
+        child.stop();
+    }
     if let Some(child) = upstream_child.as_mut() {
         child.stop();
     }
@@ -432,6 +471,30 @@ impl Summary {
             ttfb_p99: pct(&ttfb, 0.99),
             total_p50: pct(&total, 0.5),
             total_p99: pct(&total, 0.99),
+        }
+    }
+}
+
+/// Hearth B − Hearth A over requests sent one right after the other (the same moment of the
+/// machine), in milliseconds.
+struct PairedDelta {
+    ttfb_median: f64,
+    total_median: f64,
+    b_faster_percent: f64,
+}
+
+impl PairedDelta {
+    fn of(a: &[(f64, f64)], b: &[(f64, f64)]) -> PairedDelta {
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+        };
+        let ttfb: Vec<f64> = a.iter().zip(b).map(|(a, b)| b.0 - a.0).collect();
+        let faster = ttfb.iter().filter(|d| **d < 0.0).count();
+        PairedDelta {
+            b_faster_percent: 100.0 * faster as f64 / ttfb.len().max(1) as f64,
+            ttfb_median: median(ttfb),
+            total_median: median(a.iter().zip(b).map(|(a, b)| b.1 - a.1).collect()),
         }
     }
 }
@@ -550,6 +613,31 @@ impl HearthChild {
                 c
             }
         };
+        Self::spawn(command)
+    }
+
+    /// [`HearthChild::start`] with extra environment variables (`NAME=VALUE,...`): the B side
+    /// of a paired A/B.
+    fn start_with(
+        data: &std::path::Path,
+        vars: &str,
+    ) -> Result<HearthChild, Box<dyn std::error::Error>> {
+        let mut command = match (
+            std::env::var("HEARTH_BIN"),
+            std::env::var("HEARTH_BENCH_B_BIN"),
+        ) {
+            (Ok(_), _) => return Err("HEARTH_BENCH_B_ENV works with the serve mode only".into()),
+            // Another build of this bench (its serve mode): an A/B of two builds.
+            (Err(_), Ok(bin)) => Command::new(bin),
+            (Err(_), Err(_)) => Self::wrapped()?,
+        };
+        command.env(SERVE_ENV, data);
+        for pair in vars.split(',').filter(|p| !p.is_empty()) {
+            let (name, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("HEARTH_BENCH_B_ENV: '{pair}' is not NAME=VALUE"))?;
+            command.env(name, value);
+        }
         Self::spawn(command)
     }
 

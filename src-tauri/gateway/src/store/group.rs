@@ -272,6 +272,47 @@ mod tests {
         assert_eq!(values(&reopened).await, [9]);
     }
 
+    #[test]
+    fn a_grouped_write_is_committed_even_if_its_runtime_stops_before_the_writer_is_woken() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        let (sender, committed) = std::sync::mpsc::channel();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        // Queued on the runtime, which stops before the task that wakes the writer runs.
+        runtime.block_on(async {
+            store.write_grouped_then(insert(4), move |result| {
+                let _ = sender.send(result.is_ok());
+            });
+        });
+        drop(runtime);
+        assert_eq!(
+            committed.recv_timeout(Duration::from_secs(5)),
+            Ok(true),
+            "the writer was woken when the unrun task was dropped"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_write_right_after_a_grouped_one_commits_both_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_scratch(dir.path());
+        // The grouped write's wake-up waits for this task to yield; the next write must not
+        // overtake it.
+        let grouped = store.write_grouped(insert(1));
+        store
+            .write(|tx| {
+                let seen: i64 = tx.query_row("SELECT count(*) FROM scratch", [], |r| r.get(0))?;
+                tx.execute("INSERT INTO scratch (v) VALUES (?1)", [10 + seen])?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        grouped.await.unwrap();
+        assert_eq!(values(&store).await, [1, 11]);
+    }
+
     #[tokio::test]
     async fn an_inline_write_never_waits_for_another_process_on_the_callers_thread() {
         let dir = tempfile::tempdir().unwrap();

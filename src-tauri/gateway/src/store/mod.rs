@@ -219,12 +219,24 @@ impl Store {
         }
     }
 
-    /// Hands a grouped write to the writer, waking it only for the first write of a group.
+    /// Hands a grouped write to the writer, waking it only for the first write of a group —
+    /// and, on a Tokio runtime, only once the calling task has yielded to the runtime
+    /// ([`WakeWriter`]).
     fn queue_grouped(&self, part: Box<dyn group::Part>) -> Result<(), StoreError> {
-        if writer::enqueue(&self.inner.queue, part) {
-            self.send(Command::GroupOpened)?;
+        if !writer::enqueue(&self.inner.queue, part) {
+            return Ok(());
         }
-        Ok(())
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let wake = WakeWriter(self.clone());
+                runtime.spawn(async move {
+                    tokio::task::yield_now().await;
+                    drop(wake);
+                });
+                Ok(())
+            }
+            Err(_) => self.send(Command::GroupOpened),
+        }
     }
 
     /// [`Store::write`] for synchronous callers (CLI, benches). Do not call it on a Tokio
@@ -308,6 +320,23 @@ impl Drop for Inner {
             if checkpointer.join().is_err() {
                 tracing::error!("the store checkpointer thread panicked");
             }
+        }
+    }
+}
+
+/// Tells the writer a group is open ([`Command::GroupOpened`]) when dropped: after the task
+/// that queued the group's first write has yielded to the runtime. On the local API's hot path
+/// that task goes on to forward the request, so the request is written to the provider's
+/// socket first and the writer's wake-up (a system call, and a commit competing for the CPU)
+/// comes after it, while the provider works. Ordering is unaffected: the write is in the queue
+/// already, and any other write drains the queue before its own. Sent on drop, so a task
+/// dropped unrun (a runtime shutting down) still wakes the writer.
+struct WakeWriter(Store);
+
+impl Drop for WakeWriter {
+    fn drop(&mut self) {
+        if let Err(error) = self.0.send(Command::GroupOpened) {
+            tracing::error!(%error, "a grouped write may be dropped: the store is closed");
         }
     }
 }
