@@ -1,7 +1,8 @@
 """Settings that apply live in the real desktop app (no restart): the local API follows its
 switch in Settings → Local API and a hand edit of `listen` in config.toml. (The personal context
-folder's live re-pointing is tested in the gateway: agent::context.)
-Screenshot: target/screenshots/live-local-api.png."""
+folder's live re-pointing is tested in the gateway: agent::context.) And its client tokens,
+created and revoked in the window, with the official OpenAI SDK as the client.
+Screenshots: target/screenshots/live-local-api.png, settings-api-token-created.png."""
 
 import re
 import socket
@@ -85,3 +86,37 @@ def test_the_local_api_follows_its_switch_and_address_without_a_restart(app, hea
     wait_for(lambda: not listening(moved), 20, "the local API stopped")
     time.sleep(0.5)
     assert not listening(moved) and not listening(api_port)
+
+
+def test_a_token_made_in_the_window_opens_the_local_api_and_revoking_it_there_closes_it(app, api_port):
+    """Settings → Local API → Tokens: the token is shown once, works with the official SDK at
+    once, is listed afterwards by name only, and stops working as soon as it is revoked."""
+    import openai
+
+    find(app, '[data-testid="composer"]', timeout=60)
+    click(app, find(app, '[data-testid="open-settings"]'))
+    click(app, find(app, '[data-testid="settings-api"]'))
+    click(app, find(app, 'input[aria-label="Local API enabled"]'))
+    wait_for(lambda: healthy(api_port), 20, f"the local API answering on {api_port}")
+    find(app, '[data-testid="api-token-list"]')
+    find(app, '[data-testid="api-token-name"]').send_keys("e2e-editor")
+    find(app, '[data-testid="api-token-models"]').send_keys("loc/*")
+    click(app, find(app, '[data-testid="api-token-create"]'))
+    token = find(app, '[data-testid="api-token-text"]').text.strip()
+    assert re.fullmatch(r"hth_[0-9a-f]{64}", token), token
+    screenshot(app, "settings-api-token-created")
+
+    client = openai.OpenAI(base_url=f"http://127.0.0.1:{api_port}/v1", api_key=token, max_retries=0)
+    assert client.models.list() is not None
+
+    click(app, find(app, '[data-testid="api-token-done"]'))
+    row = find(app, '[data-testid="api-token-e2e-editor"]')
+    assert "loc/*" in row.text and token not in row.text
+    assert token not in app.find_element(By.TAG_NAME, "body").text
+
+    app.execute_script("window.confirm = () => true")
+    click(app, find(app, '[data-testid="api-token-revoke-e2e-editor"]'))
+    wait_for(lambda: not app.find_elements(By.CSS_SELECTOR, '[data-testid="api-token-e2e-editor"]'), 10,
+             "the token gone from the list")
+    with pytest.raises(openai.AuthenticationError):
+        client.models.list()

@@ -66,6 +66,7 @@ struct Inner {
     approvals: Approvals,
     context: ContextWatcher,
     mcp: crate::mcp::McpManager,
+    tokens: crate::server::tokens::TokenStore,
     turns: Mutex<HashMap<String, CancellationToken>>,
     /// When this gateway opened the data: older pending action-log entries are a crash's.
     opened_ms: i64,
@@ -119,6 +120,7 @@ impl Gateway {
         );
         let approvals = Approvals::new(bus.clone(), live.clone());
         let context = ContextWatcher::start_following(&live, data_dir.context_dir());
+        let tokens = crate::server::tokens::TokenStore::new(store.clone());
         let agent = Agent {
             store,
             keys,
@@ -136,11 +138,18 @@ impl Gateway {
                 approvals,
                 context,
                 mcp,
+                tokens,
                 turns: Mutex::new(HashMap::new()),
                 opened_ms,
                 _watcher: watcher,
             }),
         })
+    }
+
+    /// The local API's client tokens. One store (and one cache) for the server and the
+    /// settings window, so a token revoked in the window stops working at once.
+    pub fn tokens(&self) -> &crate::server::tokens::TokenStore {
+        &self.inner.tokens
     }
 
     /// The data directory in use.

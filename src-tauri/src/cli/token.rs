@@ -3,10 +3,10 @@
 //! `revoke NAME`. Each change is written to the action log.
 
 use anyhow::Context;
-use hearth_gateway::audit::{ActionLog, Actor, ConfigChangeDetail, NewEntry, Outcome};
+use hearth_gateway::audit::ActionLog;
 use hearth_gateway::keys::Redactor;
 use hearth_gateway::paths::DataDir;
-use hearth_gateway::server::TokenStore;
+use hearth_gateway::server::{token_changes, TokenStore};
 use hearth_gateway::store::Store;
 use std::process::ExitCode;
 
@@ -58,34 +58,12 @@ pub fn run(data_dir: DataDir, args: TokenArgs) -> anyhow::Result<ExitCode> {
                 models,
                 record,
             } => {
-                let change = NewEntry::config_change(
-                    Actor::User,
-                    ConfigChangeDetail {
-                        setting: format!("api_tokens.{name}"),
-                        from: None,
-                        to: Some(if models.is_empty() {
-                            "every model".into()
-                        } else {
-                            models.join(", ")
-                        }),
-                        via: "cli".into(),
-                    },
+                let created =
+                    token_changes::create(&tokens, &log, &name, &models, record, "cli").await?;
+                eprintln!(
+                    "Token '{name}' created. Copy it now: it is not shown again (only its hash is kept)."
                 );
-                let entry = log.begin(change).await?;
-                match tokens.create(&name, &models, record).await {
-                    Ok(created) => {
-                        log.complete(&entry, Outcome::ok("token created", serde_json::json!({})))
-                            .await?;
-                        eprintln!(
-                            "Token '{name}' created. Copy it now: it is not shown again (only its hash is kept)."
-                        );
-                        println!("{}", created.token);
-                    }
-                    Err(error) => {
-                        log.complete(&entry, Outcome::error(error.to_string())).await?;
-                        return Err(error.into());
-                    }
-                }
+                println!("{}", created.token);
             }
             TokenCommand::List { json } => {
                 let listed = tokens.list().await?;
@@ -106,27 +84,8 @@ pub fn run(data_dir: DataDir, args: TokenArgs) -> anyhow::Result<ExitCode> {
                 }
             }
             TokenCommand::Revoke { name } => {
-                let change = NewEntry::config_change(
-                    Actor::User,
-                    ConfigChangeDetail {
-                        setting: format!("api_tokens.{name}"),
-                        from: Some("active".into()),
-                        to: Some("revoked".into()),
-                        via: "cli".into(),
-                    },
-                );
-                let entry = log.begin(change).await?;
-                match tokens.revoke(&name).await {
-                    Ok(()) => {
-                        log.complete(&entry, Outcome::ok("token revoked", serde_json::json!({})))
-                            .await?;
-                        println!("token '{name}' revoked");
-                    }
-                    Err(error) => {
-                        log.complete(&entry, Outcome::error(error.to_string())).await?;
-                        return Err(error.into());
-                    }
-                }
+                token_changes::revoke(&tokens, &log, &name, "cli").await?;
+                println!("token '{name}' revoked");
             }
         }
         Ok(ExitCode::SUCCESS)

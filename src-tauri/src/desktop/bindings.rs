@@ -7,7 +7,7 @@
 //! `UPDATE_BINDINGS=1 cargo test -p hearth --bin hearth bindings`.
 
 use super::commands::{
-    self, chat, contract, history_io, mcp, personal, providers, settings, windows,
+    self, api_tokens, chat, contract, history_io, mcp, personal, providers, settings, windows,
 };
 use super::error;
 use hearth_gateway::{
@@ -113,6 +113,11 @@ pub fn generate() -> String {
         decl::<settings::Appearance>(&cfg, "Appearance preference."),
         decl::<settings::ContextFile>(&cfg, "A file loaded from the personal context folder."),
         decl::<settings::LocalApi>(&cfg, "The local API (read-only)."),
+        decl::<hearth_gateway::server::tokens::TokenInfo>(
+            &cfg,
+            "A local API client token as stored (never the token).",
+        ),
+        decl::<api_tokens::NewApiToken>(&cfg, "`create_api_token` result: the token, shown once."),
         decl::<settings::Settings>(&cfg, "`get_settings` / `set_settings` result."),
         decl::<settings::SettingsPatch>(
             &cfg,

@@ -6,6 +6,8 @@ use hearth_gateway::agent::turn::AgentError;
 use hearth_gateway::config::ConfigError;
 use hearth_gateway::keys::KeyError;
 use hearth_gateway::policy::{ApprovalError, PolicyError};
+use hearth_gateway::server::token_changes::TokenChangeError;
+use hearth_gateway::server::tokens::TokenError;
 use hearth_gateway::store::StoreError;
 use hearth_gateway::GatewayError;
 use serde::Serialize;
@@ -163,6 +165,27 @@ impl From<hearth_gateway::audit::AuditError> for IpcError {
     }
 }
 
+impl From<TokenError> for IpcError {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::Store(inner) => inner.into(),
+            TokenError::NotFound(_) => IpcError::not_found(error.to_string()),
+            TokenError::BadName(_) | TokenError::BadPattern { .. } | TokenError::Exists(_) => {
+                IpcError::invalid(error.to_string())
+            }
+        }
+    }
+}
+
+impl From<TokenChangeError> for IpcError {
+    fn from(error: TokenChangeError) -> Self {
+        match error {
+            TokenChangeError::Token(inner) => inner.into(),
+            TokenChangeError::Audit(inner) => inner.into(),
+        }
+    }
+}
+
 impl From<GatewayError> for IpcError {
     fn from(error: GatewayError) -> Self {
         match error {
@@ -230,6 +253,17 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::NotFound);
         let e: IpcError = PolicyError::Config(ConfigError::Rejected("no".into())).into();
         assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn token_errors_map_by_variant() {
+        let missing = TokenChangeError::Token(TokenError::NotFound("x".into()));
+        assert_eq!(IpcError::from(missing).kind, ErrorKind::NotFound);
+        let taken = TokenChangeError::Token(TokenError::Exists("x".into()));
+        assert_eq!(IpcError::from(taken).kind, ErrorKind::InvalidInput);
+        let bad = IpcError::from(TokenError::BadName("a b".into()));
+        assert_eq!(bad.kind, ErrorKind::InvalidInput);
+        assert!(bad.message.contains("a b"), "{}", bad.message);
     }
 
     #[test]

@@ -4,6 +4,7 @@ import { commands, errorMessage, type Appearance, type ConversationEntry, type E
 import { bytes } from "../lib/format";
 import { useApp, type SettingsSection } from "../state/app";
 import { Dialog } from "./Dialog";
+import { SettingsApiTokens } from "./SettingsApiTokens";
 import { SettingsMcp } from "./SettingsMcp";
 import { SettingsPersonal } from "./SettingsPersonal";
 import { SettingsProviders } from "./SettingsProviders";
@@ -227,8 +228,9 @@ export function SettingsDialog() {
               http://{s?.local_api.address}
             </span>
           </div>
+          <SettingsApiTokens address={s?.local_api.address ?? "127.0.0.1:8765"} />
           <p className="muted small">
-            Manage tokens with <span className="mono">hearth token</span> in a terminal.
+            Also from a terminal: <span className="mono">hearth token create NAME</span>, <span className="mono">hearth token list</span>, <span className="mono">hearth token revoke NAME</span>.
           </p>
         </div>
       );

@@ -752,6 +752,40 @@ enabled: boolean,
  */
 address: string, };
 
+/** A local API client token as stored (never the token). */
+export type TokenInfo = { 
+/**
+ * The client's name.
+ */
+name: string, 
+/**
+ * The token's first characters, e.g. `hth_3f9a01`.
+ */
+prefix: string, 
+/**
+ * Glob patterns over `PROVIDER_ID/MODEL` this token may use; empty = every model.
+ */
+models: Array<string>, 
+/**
+ * Whether its requests are also recorded as conversations.
+ */
+record: boolean, 
+/**
+ * When it was created.
+ */
+created_at: number, };
+
+/** `create_api_token` result: the token, shown once. */
+export type NewApiToken = { 
+/**
+ * The token to give to the client.
+ */
+token: string, 
+/**
+ * What is stored about it.
+ */
+info: TokenInfo, };
+
 /** `get_settings` / `set_settings` result. */
 export type Settings = { 
 /**
@@ -1449,6 +1483,32 @@ export type SetSmtpPasswordArgs = {
 password: string, };
 
 /**
+ * `create_api_token` arguments.
+ */
+export type CreateApiTokenArgs = { 
+/**
+ * The client's name (letters, digits, `-`, `_`, `.`): the actor of its requests in the log.
+ */
+name: string, 
+/**
+ * Glob patterns over `PROVIDER_ID/MODEL` it may use; empty = every model.
+ */
+models: Array<string>, 
+/**
+ * Whether its requests are also recorded as conversations.
+ */
+record: boolean, };
+
+/**
+ * `revoke_api_token` arguments.
+ */
+export type RevokeApiTokenArgs = { 
+/**
+ * The token's name.
+ */
+name: string, };
+
+/**
  * `export_history` arguments.
  */
 export type ExportHistoryArgs = { 
@@ -1535,6 +1595,9 @@ export type Commands = {
   set_personal_settings: { args: SetPersonalSettingsArgs; result: PersonalSettings };
   set_smtp_password: { args: SetSmtpPasswordArgs; result: PersonalSettings };
   delete_smtp_password: { args: null; result: PersonalSettings };
+  list_api_tokens: { args: null; result: Array<TokenInfo> };
+  create_api_token: { args: CreateApiTokenArgs; result: NewApiToken };
+  revoke_api_token: { args: RevokeApiTokenArgs; result: Array<TokenInfo> };
   export_history: { args: ExportHistoryArgs; result: ExportResult };
   import_history: { args: ImportHistoryArgs; result: ImportReport };
   hide_quick_ask: { args: null; result: null };
@@ -1589,6 +1652,9 @@ export const COMMAND_NAMES = [
   "set_personal_settings",
   "set_smtp_password",
   "delete_smtp_password",
+  "list_api_tokens",
+  "create_api_token",
+  "revoke_api_token",
   "export_history",
   "import_history",
   "hide_quick_ask",

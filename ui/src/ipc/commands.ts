@@ -101,6 +101,16 @@ export const commands = {
   /** `delete_key({provider_id})` → KeyStatus */
   deleteKey: (providerId: string) => call("delete_key", { provider_id: providerId }),
 
+  // --- local API client tokens -----------------------------------------------------------------
+  /** `list_api_tokens()` → TokenInfo[] (never the tokens). */
+  listApiTokens: () => call("list_api_tokens"),
+  /** `create_api_token({name, models, record})` → NewApiToken: the only time a token crosses the
+   * boundary (outward), to be copied once. */
+  createApiToken: (name: string, models: string[], record: boolean) =>
+    call("create_api_token", { name, models, record }),
+  /** `revoke_api_token({name})` → TokenInfo[] (the tokens left). */
+  revokeApiToken: (name: string) => call("revoke_api_token", { name }),
+
   // --- tools, permissions, approvals -----------------------------------------------------------
   /** `list_tools()` → ToolInfo[] */
   listTools: () => call("list_tools"),

@@ -59,6 +59,9 @@ export class FakeBackend {
     { name: "memory", original_name: "memory", target: "npx -y @modelcontextprotocol/server-memory", skipped: null, secret_names: [] },
     { name: "brave-search", original_name: "brave-search", target: "npx -y @modelcontextprotocol/server-brave-search", skipped: null, secret_names: ["BRAVE_API_KEY"] },
   ];
+  /** Local API client tokens (what is stored: never the token). */
+  apiTokens: T.TokenInfo[] = [];
+
   /** Calendar & mail settings; the fake keeps the SMTP password only as "stored". */
   personal: T.PersonalSettings = {
     calendar_paths: ["~/.calendars/personal"],

@@ -137,6 +137,24 @@ const handlers: Handlers = {
     fake.mcp = [...fake.mcp, ...added.map((c) => ({ name: c.name, enabled: false, transport: "stdio", target: c.target, state: "disabled", server_info: null, tools: [] }) as T.ServerStatus)];
     return added.map((c) => c.name);
   },
+  list_api_tokens: (fake) => fake.apiTokens,
+  create_api_token: (fake, a) => {
+    const name = a.name.trim();
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) fail("invalid_input", `invalid token name '${name}': use 1-64 letters, digits, '-', '_' or '.'`);
+    if (fake.apiTokens.some((t) => t.name === name)) fail("invalid_input", `a token named '${name}' exists already`);
+    const token = `hth_${Array.from({ length: 64 }, (_, i) => "0123456789abcdef"[(i * 7 + name.length) % 16]).join("")}`;
+    const models = a.models.map((m) => m.trim()).filter(Boolean);
+    const info: T.TokenInfo = { name, prefix: token.slice(0, 10), models, record: a.record, created_at: Date.now() };
+    fake.apiTokens = [...fake.apiTokens, info];
+    fake.logDone({ kind: "config_change", actor: "user", summary: `api_tokens.${name} changed via ui`, detail: { setting: `api_tokens.${name}`, to: models.join(", ") || "every model", via: "ui" } });
+    return { token, info };
+  },
+  revoke_api_token: (fake, a) => {
+    if (!fake.apiTokens.some((t) => t.name === a.name)) fail("not_found", `no token named '${a.name}'`);
+    fake.apiTokens = fake.apiTokens.filter((t) => t.name !== a.name);
+    fake.logDone({ kind: "config_change", actor: "user", summary: `api_tokens.${a.name} changed via ui`, detail: { setting: `api_tokens.${a.name}`, from: "active", to: "revoked", via: "ui" } });
+    return fake.apiTokens;
+  },
   get_personal_settings: (fake) => fake.personal,
   set_personal_settings: (fake, a) => applyPersonalPatch(fake, a.patch),
   set_smtp_password: (fake, a) => {

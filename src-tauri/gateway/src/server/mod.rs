@@ -38,6 +38,7 @@ pub mod reasoning;
 pub mod request_log;
 pub mod routing;
 mod state;
+pub mod token_changes;
 pub mod tokens;
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ impl ServerState {
     /// The state for `gateway`.
     pub fn new(gateway: Gateway) -> Self {
         ServerState {
-            tokens: TokenStore::new(gateway.store().clone()),
+            tokens: gateway.tokens().clone(),
             limiter: RateLimiter::default(),
             providers: Arc::new(ProviderCache::new(crate::providers::http_client())),
             gateway,

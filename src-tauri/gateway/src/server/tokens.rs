@@ -57,6 +57,7 @@ pub enum TokenError {
 
 /// What is known about a token (never the token itself).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenInfo {
     /// The client's name.
     pub name: String,
@@ -71,12 +72,21 @@ pub struct TokenInfo {
 }
 
 /// A newly created token: the only time the token text exists outside the client.
-#[derive(Debug)]
 pub struct CreatedToken {
     /// The token to give to the client (print once, never store).
     pub token: String,
     /// What is stored about it.
     pub info: TokenInfo,
+}
+
+/// Shows the token's name and prefix only: the token must never reach a log.
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("token", &format_args!("{}…", self.info.prefix))
+            .field("info", &self.info)
+            .finish()
+    }
 }
 
 /// The authenticated client of a request: a stored token that matched.

@@ -6,6 +6,7 @@
 //! (`contract`, `desktop::bindings`).
 
 pub mod activity;
+pub mod api_tokens;
 pub mod approvals;
 pub mod chat;
 #[cfg(test)]
@@ -125,6 +126,9 @@ command_table![
     personal::set_personal_settings,
     personal::set_smtp_password,
     personal::delete_smtp_password,
+    api_tokens::list_api_tokens,
+    api_tokens::create_api_token,
+    api_tokens::revoke_api_token,
     history_io::export_history,
     history_io::import_history,
     windows::hide_quick_ask,
