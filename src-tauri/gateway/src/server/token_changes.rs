@@ -4,7 +4,7 @@
 //! text itself never reaches the log: only the name and the model patterns do.
 
 use super::tokens::{CreatedToken, TokenError, TokenStore};
-use crate::audit::{ActionLog, Actor, AuditError, ConfigChangeDetail, NewEntry, Outcome};
+use crate::audit::{ActionLog, Actor, AuditError, ConfigChangeDetail, EntryId, NewEntry, Outcome};
 
 /// Why a token could not be created or revoked.
 #[derive(Debug, thiserror::Error)]
@@ -32,18 +32,8 @@ pub async fn create(
         models.join(", ")
     };
     let entry = log.begin(change(name, None, Some(to), via)).await?;
-    match tokens.create(name, models, record).await {
-        Ok(created) => {
-            log.complete(&entry, Outcome::ok("token created", serde_json::json!({})))
-                .await?;
-            Ok(created)
-        }
-        Err(error) => {
-            log.complete(&entry, Outcome::error(error.to_string()))
-                .await?;
-            Err(error.into())
-        }
-    }
+    let created = tokens.create(name, models, record).await;
+    completed(log, &entry, created, "token created").await
 }
 
 /// Revokes the token `name` (its client gets 401 from the next request on), in the action log.
@@ -55,18 +45,23 @@ pub async fn revoke(
 ) -> Result<(), TokenChangeError> {
     let detail = change(name, Some("active".into()), Some("revoked".into()), via);
     let entry = log.begin(detail).await?;
-    match tokens.revoke(name).await {
-        Ok(()) => {
-            log.complete(&entry, Outcome::ok("token revoked", serde_json::json!({})))
-                .await?;
-            Ok(())
-        }
-        Err(error) => {
-            log.complete(&entry, Outcome::error(error.to_string()))
-                .await?;
-            Err(error.into())
-        }
-    }
+    let revoked = tokens.revoke(name).await;
+    completed(log, &entry, revoked, "token revoked").await
+}
+
+/// Completes the change's log entry with how it went, then returns that.
+async fn completed<T>(
+    log: &ActionLog,
+    entry: &EntryId,
+    result: Result<T, TokenError>,
+    done: &str,
+) -> Result<T, TokenChangeError> {
+    let outcome = match &result {
+        Ok(_) => Outcome::ok(done, serde_json::json!({})),
+        Err(error) => Outcome::error(error.to_string()),
+    };
+    log.complete(entry, outcome).await?;
+    Ok(result?)
 }
 
 fn change(name: &str, from: Option<String>, to: Option<String>, via: &str) -> NewEntry {
